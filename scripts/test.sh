@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs dependencies, builds, then runs
+# every tier this machine supports:
+#   1. unit tests                      (GCC, RelWithDebInfo)
+#   2. integration tests               (root: network namespaces, real iptables,
+#                                       ipset, CNI plugins, BGP daemons, kubectl)
+#   3. unit + integration under ASan/UBSan
+#   4. fuzzers for a bounded time      (clang libFuzzer)
+# Usage: scripts/test.sh [--quick]   (--quick: tiers 1-2 only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+jobs=2
+fuzz_seconds=${KR_FUZZ_SECONDS:-60}
+
+section() { printf '\n==== %s ====\n' "$*"; }
+
+if [ "$(id -u)" = 0 ]; then
+  section "dependencies"
+  scripts/install-deps.sh
+else
+  echo "not root: skipping dependency installation; integration tests will be skipped" >&2
+fi
+
+status=0
+run_ctest() {  # dir label
+  ctest --test-dir "$1" -L "$2" --output-on-failure --timeout 600 -j "$jobs" || status=1
+}
+
+section "build (gcc)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$jobs"
+
+section "tier 1: unit"
+run_ctest build unit
+section "tier 2: integration"
+# Integration tests share the kernel's namespaces and real daemons: run them one at a time.
+jobs=1 run_ctest build integration
+
+if [ "$quick" = 0 ]; then
+  section "build (ASan + UBSan)"
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKR_SANITIZE=ON -DKR_BENCH=OFF >/dev/null
+  cmake --build build-asan -j "$jobs"
+  section "tier 3: unit + integration under sanitizers"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  jobs=1 run_ctest build-asan 'unit|integration'
+
+  section "build (clang libFuzzer)"
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DKR_FUZZ=ON -DKR_BENCH=OFF >/dev/null
+  cmake --build build-fuzz -j "$jobs" --target fuzzers
+  section "tier 5: fuzzing, ${fuzz_seconds}s per target"
+  for fuzzer in build-fuzz/fuzz/*/fuzz_*; do
+    [ -x "$fuzzer" ] || continue
+    name=$(basename "$fuzzer")
+    corpus="build-fuzz/corpus/$name"
+    mkdir -p "$corpus"
+    seeds="fuzz/$(basename "$(dirname "$fuzzer")")/corpus"
+    [ -d "$seeds" ] || seeds=""
+    if "$fuzzer" -max_total_time="$fuzz_seconds" -print_final_stats=1 "$corpus" $seeds \
+        >"build-fuzz/$name.log" 2>&1; then
+      echo "$name: $(grep -E 'stat::number_of_executed_units' "build-fuzz/$name.log" | awk '{print $2}') runs, no crash"
+    else
+      echo "$name: FAILED"; tail -n 40 "build-fuzz/$name.log"; status=1
+    fi
+  done
+fi
+
+exit "$status"
