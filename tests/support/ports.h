@@ -1,0 +1,32 @@
+// Ports for servers started by tests. Tests never use fixed ports: a server
+// binds port 0 and reports its port (apiserver-lite --port-file), or the test
+// asks for a port that is free right now.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace kr::test {
+
+// A TCP (or UDP) port on address that nothing is bound to at the moment of
+// the call, chosen by the kernel. Throws std::system_error if address cannot
+// be bound. Another process may take it before the caller does: prefer
+// servers that bind port 0 themselves.
+int free_tcp_port(const std::string& address = "127.0.0.1");
+int free_udp_port(const std::string& address = "127.0.0.1");
+
+// Waits until path holds a port number (a server writes it once it listens)
+// and returns it; nullopt when the timeout passes first. Trailing whitespace
+// is allowed; anything else that is not a port in 1..65535 is not accepted.
+std::optional<int> wait_for_port_file(const std::filesystem::path& path,
+                                      std::chrono::milliseconds timeout);
+
+// Parses a port number as written in a port file; nullopt when invalid.
+std::optional<int> parse_port(const std::string& text);
+
+// True when a TCP connection to address:port succeeds right now.
+bool tcp_port_open(const std::string& address, int port);
+
+}  // namespace kr::test
