@@ -12,7 +12,7 @@ packages=(
   # what kube-router drives at run time
   iproute2 iptables ipset conntrack kmod procps
   # real components the tests and benchmarks run against
-  prometheus containernetworking-plugins gobgpd bird2 frr exabgp openssl curl
+  prometheus containernetworking-plugins gobgpd bird2 frr exabgp openssl curl jq iputils-ping
 )
 
 missing=()
