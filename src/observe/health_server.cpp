@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "base/log.h"
 #include "observe/http_server.h"
 
 namespace kr::observe {
@@ -30,14 +31,19 @@ HealthServer::HealthServer(boost::asio::io_context& io, const HealthController& 
 HealthServer::~HealthServer() = default;
 
 std::optional<std::string> HealthServer::start(const ListenAddress& address) {
+  if (address.port == 0) {
+    KR_INFO("Health port is 0: not serving /healthz");
+    return std::nullopt;
+  }
   if (auto error = server_->listen(address)) {
     return fmt::format("failed to listen on {} for {}: {}", to_string(address),
                        kHealthListenPurpose, *error);
   }
+  listening_ = true;
   return std::nullopt;
 }
 
-std::uint16_t HealthServer::port() const { return server_->port(); }
+std::uint16_t HealthServer::port() const { return listening_ ? server_->port() : 0; }
 
 void HealthServer::stop() { server_->stop(); }
 

@@ -24,6 +24,7 @@
 #include "observe/metrics_controller.h"
 #include "observe/process_metrics.h"
 #include "observe/registry.h"
+#include "support/ports.h"
 
 namespace kr::observe {
 namespace {
@@ -35,7 +36,13 @@ using http_test::run_command;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
+// The metrics server binds port 0 itself; for /healthz port 0 means "no server", so its tests
+// take a port that is free right now.
 const ListenAddress kLoopbackAnyPort{"127.0.0.1", 0};
+
+ListenAddress free_loopback(const std::string& host = "127.0.0.1") {
+  return {host, static_cast<std::uint16_t>(kr::test::free_tcp_port(host))};
+}
 
 // Owns the io_context and the thread running it. Servers are created and started before the
 // thread runs, stopped on it, and destroyed after it has finished.
@@ -82,7 +89,7 @@ class ObserveServers : public ::testing::Test {
 TEST_F(ObserveServers, HealthzReportsOkThenUnhealthyThenRecovers) {
   HealthController health(io_, {.run_firewall = true, .iptables_sync_period = 10s}, fake_clock());
   HealthServer server(io_, health);
-  ASSERT_EQ(server.start(kLoopbackAnyPort), std::nullopt);
+  ASSERT_EQ(server.start(free_loopback()), std::nullopt);
   ASSERT_NE(server.port(), 0);
   health.set_alive();
   run_io();
@@ -107,7 +114,7 @@ TEST_F(ObserveServers, HealthzReportsOkThenUnhealthyThenRecovers) {
 TEST_F(ObserveServers, HealthServerAnswersAnyMethodButOnlyAtHealthz) {
   HealthController health(io_, {});
   HealthServer server(io_, health);
-  ASSERT_EQ(server.start(kLoopbackAnyPort), std::nullopt);
+  ASSERT_EQ(server.start(free_loopback()), std::nullopt);
   run_io();
 
   EXPECT_EQ(curl_fetch(server.port(), "/healthz", "POST").body, "OK\n");
@@ -120,6 +127,13 @@ TEST_F(ObserveServers, HealthServerAnswersAnyMethodButOnlyAtHealthz) {
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(missing.body, "404 page not found\n");
   on_io([&] { server.stop(); });
+}
+
+TEST_F(ObserveServers, HealthPortZeroServesNothing) {
+  HealthController health(io_, {});
+  HealthServer server(io_, health);
+  EXPECT_EQ(server.start({"127.0.0.1", 0}), std::nullopt);
+  EXPECT_EQ(server.port(), 0);
 }
 
 std::string write_temp_file(const std::string& content) {
@@ -195,7 +209,7 @@ TEST_F(ObserveServers, MetricsRejectsPathWithoutLeadingSlash) {
 TEST_F(ObserveServers, KeepAliveServesSeveralRequestsOnOneConnection) {
   HealthController health(io_, {});
   HealthServer server(io_, health);
-  ASSERT_EQ(server.start(kLoopbackAnyPort), std::nullopt);
+  ASSERT_EQ(server.start(free_loopback()), std::nullopt);
   run_io();
 
   RawConnection connection(server.port());
@@ -218,7 +232,7 @@ TEST_F(ObserveServers, KeepAliveServesSeveralRequestsOnOneConnection) {
 TEST_F(ObserveServers, MalformedRequestGets400AndIsClosed) {
   HealthController health(io_, {});
   HealthServer server(io_, health);
-  ASSERT_EQ(server.start(kLoopbackAnyPort), std::nullopt);
+  ASSERT_EQ(server.start(free_loopback()), std::nullopt);
   run_io();
 
   RawConnection connection(server.port());
@@ -234,7 +248,7 @@ TEST_F(ObserveServers, MalformedRequestGets400AndIsClosed) {
 TEST_F(ObserveServers, StopClosesTheListenerAndIdleConnections) {
   HealthController health(io_, {});
   HealthServer server(io_, health);
-  ASSERT_EQ(server.start(kLoopbackAnyPort), std::nullopt);
+  ASSERT_EQ(server.start(free_loopback()), std::nullopt);
   const std::uint16_t port = server.port();
   run_io();
 
@@ -255,7 +269,7 @@ TEST_F(ObserveServers, BindabilityCheckNamesAddressPurposeAndReason) {
 
   HealthController health(io_, {});
   HealthServer busy(io_, health);
-  ASSERT_EQ(busy.start(kLoopbackAnyPort), std::nullopt);
+  ASSERT_EQ(busy.start(free_loopback()), std::nullopt);
   const std::string where = "127.0.0.1:" + std::to_string(busy.port());
   EXPECT_EQ(check_bindable({"127.0.0.1", busy.port()}, kHealthListenPurpose),
             "failed to listen on " + where + " for health controller: unable to open " + where +
@@ -278,8 +292,8 @@ TEST_F(ObserveServers, ServesOnIpv6LoopbackWithOrWithoutBrackets) {
   HealthController health(io_, {});
   HealthServer plain(io_, health);
   HealthServer bracketed(io_, health);
-  ASSERT_EQ(plain.start({"::1", 0}), std::nullopt);
-  ASSERT_EQ(bracketed.start({"[::1]", 0}), std::nullopt);
+  ASSERT_EQ(plain.start(free_loopback("::1")), std::nullopt);
+  ASSERT_EQ(bracketed.start({"[::1]", free_loopback("::1").port}), std::nullopt);
   run_io();
   EXPECT_EQ(curl_fetch(plain.port(), "/healthz", "GET", /*ipv6=*/true).body, "OK\n");
   EXPECT_EQ(curl_fetch(bracketed.port(), "/healthz", "GET", /*ipv6=*/true).body, "OK\n");
@@ -296,7 +310,7 @@ TEST_F(ObserveServers, NodeTurnsUnhealthyAfterMetricsHeartbeatsStop) {
   HealthController health(io_, {.metrics_enabled = true});
   HealthServer server(io_, health);
   MetricsController metrics(io_, registry, health, {.listen = kLoopbackAnyPort});
-  ASSERT_EQ(server.start(kLoopbackAnyPort), std::nullopt);
+  ASSERT_EQ(server.start(free_loopback()), std::nullopt);
   health.start();
   ASSERT_EQ(metrics.start(), std::nullopt);
   run_io();

@@ -84,12 +84,6 @@ TEST(MetricsHandler, ServesTextFormatAndCountsScrapes) {
             std::string::npos);
 }
 
-TEST(HealthPort, ZeroDisablesTheServer) {
-  EXPECT_FALSE(health_port_enabled(0));
-  EXPECT_TRUE(health_port_enabled(20244));
-  EXPECT_TRUE(health_port_enabled(65535));
-}
-
 TEST(MetricsPort, EnabledOnlyBetweenZeroAnd65535Exclusive) {
   EXPECT_FALSE(metrics_port_enabled(0));
   EXPECT_TRUE(metrics_port_enabled(1));
