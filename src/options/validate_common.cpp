@@ -64,10 +64,6 @@ ValidationError validate_service_ip_ranges(const Config& config) {
     return "too many CIDRs provided in --service-cluster-ip-range parameter, only two addresses "
            "are allowed at once for dual-stack";
   }
-  if (config.service_cluster_ip_range.empty()) {
-    return "no CIDR provided in --service-cluster-ip-range parameter, one (or two for "
-           "dual-stack) is required";
-  }
   if (auto error = require_enabled_family_cidrs(config, "service-external-ip-range",
                                                 config.service_external_ip_range)) {
     return error;
