@@ -77,11 +77,12 @@ int free_tcp_port(const std::string& address) { return free_port(address, SOCK_S
 int free_udp_port(const std::string& address) { return free_port(address, SOCK_DGRAM); }
 
 std::optional<int> parse_port(const std::string& text) {
-  const size_t end = text.find_last_not_of(" \t\r\n");
+  const std::string line = text.substr(0, text.find('\n'));
+  const size_t end = line.find_last_not_of(" \t\r");
   if (end == std::string::npos) return std::nullopt;
   int port = 0;
-  const char* last = text.data() + end + 1;
-  const auto [ptr, ec] = std::from_chars(text.data(), last, port);
+  const char* last = line.data() + end + 1;
+  const auto [ptr, ec] = std::from_chars(line.data(), last, port);
   if (ec != std::errc() || ptr != last || port < 1 || port > 65535) return std::nullopt;
   return port;
 }

@@ -18,12 +18,14 @@ int free_tcp_port(const std::string& address = "127.0.0.1");
 int free_udp_port(const std::string& address = "127.0.0.1");
 
 // Waits until path holds a port number (a server writes it once it listens)
-// and returns it; nullopt when the timeout passes first. Trailing whitespace
-// is allowed; anything else that is not a port in 1..65535 is not accepted.
+// and returns it; nullopt when the timeout passes first. The port is the
+// first line (apiserver-lite --port-file puts its first listener's port there
+// and details on later lines).
 std::optional<int> wait_for_port_file(const std::filesystem::path& path,
                                       std::chrono::milliseconds timeout);
 
-// Parses a port number as written in a port file; nullopt when invalid.
+// The port number on the first line of text (trailing blanks allowed);
+// nullopt unless it is a number in 1..65535.
 std::optional<int> parse_port(const std::string& text);
 
 // True when a TCP connection to address:port succeeds right now.

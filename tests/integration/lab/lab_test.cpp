@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "support/netns.h"
+#include "support/ports.h"
 #include "support/root.h"
 #include "support/run.h"
 #include "support/temp_dir.h"
@@ -99,10 +100,10 @@ class Lab {
 
   // GET path on the API from the host, as JSON text; empty on failure.
   std::string api_get(const std::string& path) const {
-    const std::string port = read_file(state_dir_ / "apiserver.port");
+    const int port = parse_port(read_file(state_dir_ / "apiserver.port")).value_or(0);
     return run({"curl", "-fsS", "--cacert", (state_dir_ / "pki/ca.crt").string(), "-H",
                 "@" + (state_dir_ / "admin.header").string(),
-                "https://127.0.0.1:" + port.substr(0, port.find('\n')) + path})
+                "https://127.0.0.1:" + std::to_string(port) + path})
         .out;
   }
 

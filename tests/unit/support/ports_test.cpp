@@ -63,6 +63,11 @@ TEST(ParsePort, AcceptsPortsWithTrailingNewline) {
   EXPECT_EQ(parse_port("65535 \r\n"), 65535);
 }
 
+TEST(ParsePort, ReadsTheFirstLineOnly) {
+  EXPECT_EQ(parse_port("41234\nlisten 127.0.0.1:41234\nlisten-netns sw 10.0.0.1:6443\n"), 41234);
+  EXPECT_FALSE(parse_port("\n41234\n"));
+}
+
 TEST(ParsePort, RejectsEverythingElse) {
   EXPECT_FALSE(parse_port(""));
   EXPECT_FALSE(parse_port("\n"));

@@ -19,6 +19,8 @@ LAB_MAX_NODES=50
 # kube-router's defaults (user-guide: --health-port 20244); metrics as the brief asks.
 LAB_HEALTH_PORT=20244
 LAB_METRICS_PORT=9090
+# The service range kubeadm uses by default (--service-cidr).
+LAB_SERVICE_CIDR=10.96.0.0/12
 CNI_BIN_DIR=${KR_LAB_CNI_BIN_DIR:-/usr/lib/cni}
 # The file marking a directory as a lab state dir, so `down` never removes
 # anything else, whatever KR_LAB_DIR says.

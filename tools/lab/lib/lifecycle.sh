@@ -1,12 +1,20 @@
 # shellcheck shell=bash
 # lab.sh up / down.
 
-# What `up` starts kube-router with, besides the caller's extra flags.
-kube_router_args() {  # INDEX
+# What `up` starts kube-router with, besides the caller's extra flags (which
+# come later, so scalar flags given there win).
+kube_router_args() {  # INDEX EXTRA_ARGS...
   local name
   name=$(node_name "$1")
+  shift
   printf '%s\n' --kubeconfig "$(node_dir "$name")/kubeconfig" --hostname-override "$name" \
     --metrics-port "$LAB_METRICS_PORT"
+  # kube-router has no default service range and refuses to start without one;
+  # a list flag, so only when the caller gives none (a second value means dual-stack).
+  case " $* " in
+    *" --service-cluster-ip-range"*) ;;
+    *) printf '%s\n' "--service-cluster-ip-range=$LAB_SERVICE_CIDR" ;;
+  esac
 }
 
 # The health port kube-router will use: --health-port from the extra flags,
@@ -71,7 +79,8 @@ start_apiserver() {  # BINARY
   state_set LAB_API_PID $!
   retry_for 30 test -s "$LAB_DIR/apiserver.port" ||
     die "apiserver-lite wrote no port file; its log ($log):$(printf '\n'; tail -n 20 "$log")"
-  port=$(tr -d ' \n' <"$LAB_DIR/apiserver.port")
+  # First line: the first --listen's port; later lines describe every listener.
+  port=$(head -n 1 "$LAB_DIR/apiserver.port" | tr -d ' ')
   [[ "$port" =~ ^[0-9]+$ ]] || die "apiserver-lite port file holds '$port'"
   LAB_API_PORT=$port
   state_set LAB_API_PORT "$port"
@@ -83,7 +92,7 @@ start_kube_router() {  # BINARY INDEX EXTRA_ARGS...
   shift 2
   name=$(node_name "$i")
   dir=$(node_dir "$name")
-  mapfile -t args < <(kube_router_args "$i")
+  mapfile -t args < <(kube_router_args "$i" "$@")
   # setsid: the daemon outlives this script and ignores its terminal's signals;
   # ip netns exec execs, so $! is kube-router's own pid.
   setsid ip netns exec "$name" env KUBE_ROUTER_CNI_CONF_FILE="$dir/cni/10-kuberouter.conflist" \
