@@ -39,6 +39,13 @@ section "tier 2: integration"
 # Integration tests share the kernel's namespaces and real daemons: run them one at a time.
 jobs=1 run_ctest build integration
 
+# ---- kernel VM tier (tests/vm): IPVS, dummy, ipip, fou under Debian's kernel in qemu ----
+if [ "$quick" = 0 ] && [ "$(id -u)" = 0 ]; then
+  section "tier 3: kernel VM"
+  { tests/vm/vm.sh setup && tests/vm/run-vm-tier.sh build; } || status=1
+fi
+# ---- end of the kernel VM tier ----
+
 if [ "$quick" = 0 ]; then
   section "build (ASan + UBSan)"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKR_SANITIZE=ON -DKR_BENCH=OFF >/dev/null

@@ -32,6 +32,11 @@ std::string ServiceKey::to_string() const {
   return host_port(address, port) + "/" + ipvs::to_string(protocol);
 }
 
+bool operator==(const ServiceKey& a, const ServiceKey& b) {
+  if (a.fwmark != 0 || b.fwmark != 0) return a.fwmark == b.fwmark && a.family == b.family;
+  return a.address == b.address && a.protocol == b.protocol && a.port == b.port;
+}
+
 std::uint32_t Service::host_netmask(int family) { return family == AF_INET6 ? 128u : 0xffffffffu; }
 
 std::string Destination::to_string() const { return host_port(address, port); }

@@ -45,7 +45,9 @@ struct ServiceKey {
 
   int address_family() const { return fwmark != 0 ? family : address.family(); }
   std::string to_string() const;  // "10.96.0.10:80/tcp", "[fd00::1]:80/udp", "fwmark 4660/inet"
-  friend bool operator==(const ServiceKey&, const ServiceKey&) = default;
+  // Same service: same fwmark and family, or same address, protocol and port (fields that do
+  // not identify the kind of service are ignored).
+  friend bool operator==(const ServiceKey& a, const ServiceKey& b);
 };
 
 // Counters and rates (IPVS_STATS_ATTR_*), what kube_router_service_* metrics export.

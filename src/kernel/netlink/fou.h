@@ -30,7 +30,7 @@ class Fou {
   // Resolves the "fou" family now: throws NetlinkError when fou.ko is not loaded.
   explicit Fou(Socket& generic_socket);
 
-  // Fails with NetlinkError EEXIST when the port is taken.
+  // Fails with NetlinkError EADDRINUSE when the UDP port is taken (by fou or anything else).
   void add(const FouPort& port);
   void remove(const FouPort& port);
   std::vector<FouPort> list();

@@ -132,5 +132,19 @@ TEST(IpvsRequests, InvalidInputIsRefusedBeforeReachingTheKernel) {
                std::invalid_argument);
 }
 
+TEST(ServiceKey, IdentityIgnoresFieldsOfTheOtherKind) {
+  ServiceKey listed = {IpAddress::must_parse("10.96.0.10"), Protocol::kTcp, 80};
+  listed.family = AF_INET;  // the kernel reports it; callers usually leave it 0
+  EXPECT_EQ(listed, (ServiceKey{IpAddress::must_parse("10.96.0.10"), Protocol::kTcp, 80}));
+  EXPECT_NE(listed, (ServiceKey{IpAddress::must_parse("10.96.0.10"), Protocol::kUdp, 80}));
+  ServiceKey mark_v4;
+  mark_v4.fwmark = 7;
+  mark_v4.family = AF_INET;
+  ServiceKey mark_v6 = mark_v4;
+  mark_v6.family = AF_INET6;
+  EXPECT_NE(mark_v4, mark_v6);
+  EXPECT_NE(mark_v4, listed);
+}
+
 }  // namespace
 }  // namespace kr::ipvs
