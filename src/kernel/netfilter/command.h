@@ -1,0 +1,34 @@
+// Runs the netfilter userspace tools (iptables-restore, ipset, ...) as child processes: feeds
+// a script on stdin and captures what they print. The tools are the only supported interface
+// to the kernel tables here (design.md §2), so this is the one place that forks.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kr::netfilter {
+
+struct CommandResult {
+  int exit_code = -1;  // -1 when the tool could not be started or was killed by a signal
+  std::string out;
+  std::string err;
+  bool ok() const { return exit_code == 0; }
+};
+
+struct CommandOptions {
+  std::string_view stdin_data = {};
+  // Path of a network namespace file (e.g. /var/run/netns/NAME) the child enters before exec;
+  // empty runs in the caller's namespace. Lets tests and benchmarks drive a namespace of their
+  // own without moving the calling thread.
+  std::string netns_path = {};
+};
+
+// Runs argv[0] (searched in PATH) to completion. Never throws for the tool's own failures; a
+// tool that cannot be started gives exit_code -1 and the reason in err.
+CommandResult run_command(const std::vector<std::string>& argv, const CommandOptions& options);
+
+// "iptables-restore: exit 1: <first stderr line>" for error messages.
+std::string describe_failure(const std::vector<std::string>& argv, const CommandResult& result);
+
+}  // namespace kr::netfilter
