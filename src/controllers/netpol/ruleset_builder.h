@@ -1,0 +1,18 @@
+// The pure desired-state builder: cluster objects + node facts + settings -> the chains and
+// ipsets of every enabled family (design.md §2). Deterministic: the same inputs give the same
+// value, byte for byte, so the applier's diff is empty when nothing relevant changed.
+//
+// Only what this node enforces is built: chains for the pods running here and for the policies
+// selecting at least one of them, with the sets those policies reference. Remote pods appear
+// only as members of peer sets (netpol.md §8).
+#pragma once
+
+#include "controllers/netpol/desired_state.h"
+#include "controllers/netpol/firewall_inputs.h"
+
+namespace kr::netpol {
+
+DesiredState build_desired_state(const ClusterState& cluster, const NodeFacts& node,
+                                 const FirewallSettings& settings);
+
+}  // namespace kr::netpol
