@@ -94,8 +94,20 @@ Attributes Attributes::of_message(const nlmsghdr* message, std::size_t header_si
                                   std::uint16_t max_type) {
   Attributes attributes;
   attributes.table_.assign(max_type + 1u, nullptr);
-  if (message->nlmsg_len < mnl_nlmsg_size(header_size)) return attributes;
-  mnl_attr_parse(message, MNL_ALIGN(header_size), store_attribute, &attributes.table_);
+  if (message->nlmsg_len < mnl_nlmsg_size(MNL_ALIGN(header_size))) return attributes;
+  // Walked here rather than with mnl_attr_parse(), which bounds the attributes by the
+  // 4-byte-aligned nlmsg_len: an unaligned length at the end of a buffer would let the last
+  // attribute reach up to 3 bytes past it. Here the bound is nlmsg_len itself.
+  const auto* attribute =
+      static_cast<const nlattr*>(mnl_nlmsg_get_payload_offset(message, MNL_ALIGN(header_size)));
+  int remaining = static_cast<int>(message->nlmsg_len - mnl_nlmsg_size(MNL_ALIGN(header_size)));
+  while (mnl_attr_ok(attribute, remaining)) {
+    store_attribute(attribute, &attributes.table_);
+    int step = static_cast<int>(MNL_ALIGN(attribute->nla_len));
+    if (step >= remaining) break;
+    remaining -= step;
+    attribute = reinterpret_cast<const nlattr*>(reinterpret_cast<const char*>(attribute) + step);
+  }
   return attributes;
 }
 

@@ -68,7 +68,10 @@ BatchResult read_error(const nlmsghdr* nlh) {
   if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) != 0) {
     // With NETLINK_CAP_ACK the echoed request is only its header (NLM_F_CAPPED).
     std::size_t offset = sizeof(nlmsgerr);
-    if ((nlh->nlmsg_flags & NLM_F_CAPPED) == 0) offset += err->msg.nlmsg_len - sizeof(nlmsghdr);
+    if ((nlh->nlmsg_flags & NLM_F_CAPPED) == 0) {
+      if (err->msg.nlmsg_len < sizeof(nlmsghdr)) return result;
+      offset += err->msg.nlmsg_len - sizeof(nlmsghdr);
+    }
     auto attributes = Attributes::of_message(nlh, offset, NLMSGERR_ATTR_MAX);
     result.kernel_message = attributes.string(NLMSGERR_ATTR_MSG).value_or("");
   }
