@@ -73,6 +73,19 @@ TEST_F(RulesTest, DuplicateIsRefusedAndRemovedRuleIsGone) {
   EXPECT_THAT(rules.list(AF_INET), Not(Contains(dsr)));
 }
 
+TEST_F(RulesTest, DestinationPrefixAndFwmarkMask) {
+  Rules rules(route_socket());
+  Rule to_services = rule(AF_INET, 100, 79, 0x4000);
+  to_services.fwmask = 0xc000;
+  to_services.destination = IpPrefix::must_parse("10.96.0.0/12");
+  rules.add(to_services);
+  EXPECT_THAT(ip({"rule", "show"}),
+              HasSubstr("100:\tfrom all to 10.96.0.0/12 fwmark 0x4000/0xc000 lookup 79"));
+  EXPECT_THAT(rules.list(AF_INET), Contains(to_services));
+  rules.remove(to_services);
+  EXPECT_THAT(rules.list(AF_INET), Not(Contains(to_services)));
+}
+
 TEST_F(RulesTest, Ipv6RuleFromAPodPrefix) {
   Rules rules(route_socket());
   Rule pods = rule(AF_INET6, std::nullopt, 77, 0, "fd00:244::/64");

@@ -2,6 +2,7 @@
 // the services and destinations the proxy creates (proxy.md §4, §8, §9),
 // scheduler flags, persistence, timeouts, flush and batched changes, each
 // checked against what the kernel lists back.
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -104,11 +105,21 @@ TEST_F(IpvsTest, SchedulerFlagsAndPersistenceAreStoredAndUpdated) {
   affinity.flags = ipvs::flags::kPersistent | ipvs::flags::kShFallback | ipvs::flags::kShPort;
   affinity.timeout = 10800;  // sessionAffinityConfig.clientIP.timeoutSeconds default
   ipvs_->add_service(affinity);
-  const Service* listed = find(ipvs_->list_services(), vip);
+  auto after_add = ipvs_->list_services();
+  const Service* listed = find(after_add, vip);
   ASSERT_TRUE(listed);
   EXPECT_EQ(listed->scheduler, "sh");
   EXPECT_EQ(listed->flags & ~ipvs::flags::kHashed, affinity.flags);
   EXPECT_EQ(listed->timeout, 10800u);
+
+  // Persistence per client /24: an IPv4 netmask travels as a mask in network byte order.
+  Service per_subnet = affinity;
+  per_subnet.netmask = htonl(0xffffff00u);
+  ipvs_->update_service(per_subnet);
+  auto after_update = ipvs_->list_services();
+  listed = find(after_update, vip);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->netmask, htonl(0xffffff00u));
 
   Service maglev = service(vip, "mh");
   maglev.flags = ipvs::flags::kMhFallback | ipvs::flags::kMhPort;
@@ -155,6 +166,15 @@ TEST_F(IpvsTest, Ipv6AndFwmarkServicesWithTunnelDestinations) {
   }
   ipvs_->remove_service(dsr);
   EXPECT_FALSE(find(ipvs_->list_services(), dsr));
+
+  ServiceKey routed = key("10.96.0.50", Protocol::kTcp, 80);
+  ipvs_->add_service(service(routed));
+  Destination direct = destination("10.244.3.5", 80);
+  direct.forward = ForwardMethod::kRoute;  // direct routing (ipvsadm -g)
+  ipvs_->add_destination(routed, direct);
+  auto routed_destinations = ipvs_->list_destinations(routed);
+  ASSERT_EQ(routed_destinations.size(), 1u);
+  EXPECT_EQ(routed_destinations[0].forward, ForwardMethod::kRoute);
 }
 
 TEST_F(IpvsTest, GracefulTerminationSetsWeightZeroThenRemoves) {
