@@ -51,10 +51,17 @@ node_dir() { printf '%s/nodes/%s' "$LAB_DIR" "$1"; }
 
 lab_is_up() { [ -f "$LAB_DIR/state.env" ]; }
 
-require_lab() {
-  lab_is_up || die "no lab is up (no $LAB_DIR/state.env); start one with: lab.sh up"
+# Loads what `up` recorded; the recorded prefix wins over $KR_LAB_PREFIX, so
+# later commands find a lab started with another prefix.
+load_state() {
   # shellcheck source=/dev/null
   . "$LAB_DIR/state.env"
+  LAB_SW_NETNS=$LAB_PREFIX-sw
+}
+
+require_lab() {
+  lab_is_up || die "no lab is up (no $LAB_DIR/state.env); start one with: lab.sh up"
+  load_state
 }
 
 # Appends KEY=VALUE (shell-quoted) to the state file that later commands source.

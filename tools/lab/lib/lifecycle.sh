@@ -216,6 +216,7 @@ cmd_up() {
 
 cmd_down() {
   [ "$(id -u)" = 0 ] || die "must run as root"
+  if lab_is_up; then load_state; fi
   local pidfile name
   for pidfile in "$LAB_DIR"/nodes/*/kube-router.pid "$LAB_DIR/apiserver.pid"; do
     if [ -f "$pidfile" ]; then
