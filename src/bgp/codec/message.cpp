@@ -16,24 +16,24 @@ DecodeResult<Message> decode_message(const Frame& frame, const CodecOptions& opt
     case MessageType::kOpen: {
       auto open = decode_open_body(body);
       if (!open) return open.error();
-      return Message{std::move(open.value())};
+      return DecodeResult<Message>(std::in_place, std::move(open.value()));
     }
     case MessageType::kUpdate: {
       auto update = decode_update_body(body, opts);
       if (!update) return update.error();
-      return Message{std::move(update.value())};
+      return DecodeResult<Message>(std::in_place, std::move(update.value()));
     }
     case MessageType::kNotification:
-      return Message{decode_notification_body(body)};
+      return DecodeResult<Message>(std::in_place, decode_notification_body(body));
     case MessageType::kKeepalive:
-      return Message{KeepaliveMessage{}};
+      return DecodeResult<Message>(std::in_place, KeepaliveMessage{});
     case MessageType::kRouteRefresh: {
       ByteReader r(body);
       RouteRefreshMessage rr;
       r.u16(rr.family.afi);
       r.u8(rr.reserved);
       r.u8(rr.family.safi);
-      return Message{rr};
+      return DecodeResult<Message>(std::in_place, rr);
     }
   }
   return make_error(err::kHeader, err::kBadMessageType, {static_cast<uint8_t>(frame.type)});

@@ -43,8 +43,12 @@ Notification decode_notification_body(ByteSpan body);
 template <class T>
 class DecodeResult {
  public:
-  DecodeResult(T value) : v_(std::move(value)) {}             // NOLINT
-  DecodeResult(Notification error) : v_(std::move(error)) {}  // NOLINT
+  DecodeResult(T value) : v_(std::in_place_index<0>, std::move(value)) {}             // NOLINT
+  DecodeResult(Notification error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  // Builds the value in place (avoids moving a variant T into the result).
+  template <class... Args>
+  explicit DecodeResult(std::in_place_t, Args&&... args)
+      : v_(std::in_place_index<0>, std::forward<Args>(args)...) {}
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }

@@ -83,6 +83,28 @@ TEST(CodecRoundtrip, As4PathMergeKeepsLeadingTwoOctetHops) {
   EXPECT_EQ(merge_as4_path(short_path, as4), short_path);
 }
 
+TEST(CodecRoundtrip, ConfederationSegmentsAndLongPaths) {
+  AsPath path{{{SegmentType::kConfedSequence, {65010, 65011}},
+               {SegmentType::kConfedSet, {65012}},
+               {SegmentType::kSequence, {65000}}}};
+  EXPECT_EQ(path.to_string(), "(65010 65011) ({65012}) 65000");
+  EXPECT_EQ(path.length(), 1u);  // confederation segments count zero
+  // Prepending 300 ASNs fills the leading segment to 255 and opens another.
+  AsPath longer = {{{SegmentType::kSequence, {65000}}}};
+  longer.prepend(64512, 300);
+  ASSERT_EQ(longer.segments.size(), 2u);
+  EXPECT_EQ(longer.segments[0].asns.size(), 46u);
+  EXPECT_EQ(longer.segments[1].asns.size(), 255u);
+  EXPECT_EQ(longer.length(), 301u);
+  for (const AsPath& p : {path, longer}) {
+    Bytes wire;
+    encode_as_path(p, true, wire);
+    AsPath back;
+    ASSERT_TRUE(decode_as_path(wire, true, back));
+    EXPECT_EQ(back, p);
+  }
+}
+
 TEST(CodecRoundtrip, Ipv6WithLinkLocalNextHopAndWithdrawals) {
   UpdateMessage u;
   auto a = std::make_shared<PathAttributes>();
