@@ -30,7 +30,8 @@ class Iptables {
  public:
   virtual ~Iptables() = default;
   virtual IptablesBackend backend() const = 0;
-  // The filter table as `iptables-save -t filter` prints it. Throws NetfilterError.
+  // iptables-save output holding the filter table (possibly others too; parse_filter_save
+  // picks the filter section). Empty when the table does not exist. Throws NetfilterError.
   virtual std::string save_filter(Family family) = 0;
   // Applies a complete `*filter ... COMMIT` document with --noflush (only the chains the
   // document declares are flushed), waiting for the xtables lock. One call is one atomic

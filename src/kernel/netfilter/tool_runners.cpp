@@ -24,8 +24,14 @@ class IptablesTools final : public Iptables {
   IptablesBackend backend() const override { return backend_; }
 
   std::string save_filter(Family family) override {
-    return run_or_throw({backend_tool(backend_, family, "save"), "-t", "filter"},
-                        {.netns_path = netns_path_});
+    // iptables-legacy-save -t filter would load the legacy filter table into a kernel that
+    // does not use it (and make every nft user see "legacy tables present"); without -t it
+    // only prints tables that exist. The caller picks the *filter section.
+    std::vector<std::string> argv = {backend_tool(backend_, family, "save")};
+    if (backend_ == IptablesBackend::kNft) {
+      argv.insert(argv.end(), {"-t", "filter"});
+    }
+    return run_or_throw(argv, {.netns_path = netns_path_});
   }
 
   void restore_filter(Family family, std::string_view document) override {
