@@ -77,11 +77,11 @@ void Fsm::stop(std::optional<Notification> notify) {
     if (notify) send(*find(id), encode_notification(*notify), MessageType::kNotification);
     drop_connection(id);
   }
+  update_state();
   if (was_established) {
     last_up_down_ = io_.now();
     listener_.down(DownInfo{DownReason::kAdminStop, notify});
   }
-  update_state();
 }
 
 void Fsm::reset(const Notification& notify) {
@@ -343,6 +343,8 @@ void Fsm::fail(ConnId id, DownInfo info) {
   Conn* c = find(id);
   if (c == nullptr) return;
   const bool was_established = c->phase == Phase::kEstablished;
+  const bool lost_in_open_sent =
+      c->phase == Phase::kOpenSent && info.reason == DownReason::kConnectionLost;
   if (info.reason == DownReason::kNotificationSent ||
       info.reason == DownReason::kHoldTimerExpired) {
     send(*c, encode_notification(*info.notification), MessageType::kNotification);
@@ -356,6 +358,17 @@ void Fsm::fail(ConnId id, DownInfo info) {
     update_state();
     return;
   }
+  if (lost_in_open_sent && admin_up_) {
+    // RFC 4271 §8.2.2 (OpenSent, TcpConnectionFails): back to Active, keep
+    // accepting and retry after ConnectRetry. Going Idle instead makes two
+    // speakers that refuse connections while idle miss each other over and
+    // over (each one's connect lands in the other's idle hold).
+    if (!config_.passive) {
+      io_.arm_timer(TimerKind::kConnectRetry, 0, jittered(config_.connect_retry, io_.jitter()));
+    }
+    update_state();
+    return;
+  }
   const bool admin_reset = info.reason == DownReason::kNotificationSent && info.notification &&
                            info.notification->code == err::kCease &&
                            info.notification->subcode == err::kAdministrativeReset;
@@ -363,13 +376,10 @@ void Fsm::fail(ConnId id, DownInfo info) {
     enter_idle(admin_reset ? milliseconds(kIdleHoldAfterAdminReset)
                            : milliseconds(kIdleHoldAfterError));
   }
-  if (was_established) {
-    last_up_down_ = io_.now();
-    update_state();
-    listener_.down(info);
-  } else {
-    update_state();
-  }
+  if (was_established) last_up_down_ = io_.now();
+  // The state change is reported before the session-down event.
+  update_state();
+  if (was_established) listener_.down(info);
 }
 
 void Fsm::connection_closed(ConnId id) {

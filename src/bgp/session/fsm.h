@@ -12,6 +12,9 @@
 // (it carries the BGP identifier the comparison needs); the loser is closed
 // without a NOTIFICATION, as GoBGP does.
 //
+// A TCP failure before the peer's OPEN arrived returns to Active (RFC 4271
+// §8.2.2), any other failure to Idle.
+//
 // Timers and values follow GoBGP as kube-router runs it (bgp-wire.md §4):
 // idle hold 0 s before the first start, 5 s after a later return to Idle,
 // 30 s after we sent Cease/Administrative Reset; first connect after

@@ -49,7 +49,7 @@ struct SessionConfig {
   // Outgoing IP TTL / hop limit; 0 leaves the OS default (bgp-wire.md §3.3).
   uint8_t ttl = 0;
 
-  std::vector<Family> families{kIpv4Unicast};
+  std::vector<Family> families = std::vector<Family>(1, kIpv4Unicast);
   GracefulRestartConfig graceful_restart;
   // Sent in the hostname capability (code 73) when non-empty.
   std::string hostname;

@@ -284,6 +284,15 @@ TEST_F(FsmTest, LostConnectionReturnsToIdleAndReconnects) {
   EXPECT_EQ(io.connects.size(), 2u);
 }
 
+TEST_F(FsmTest, ConnectionClosedBeforeTheOpenLeavesUsActiveAndListening) {
+  make();
+  const ConnId id = connect_out();
+  fsm->connection_closed(id);
+  EXPECT_EQ(fsm->state(), SessionState::kActive);
+  EXPECT_EQ(io.remaining(TimerKind::kConnectRetry), seconds(120));
+  EXPECT_TRUE(fsm->accept(fsm->reserve_id(), incoming_endpoints()));
+}
+
 TEST_F(FsmTest, StopSendsTheCeaseAndStaysIdle) {
   make();
   const ConnId id = establish();
