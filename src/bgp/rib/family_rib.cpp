@@ -1,5 +1,7 @@
 #include "bgp/rib/family_rib.h"
 
+#include <algorithm>
+
 #include "bgp/rib/best_path.h"
 #include "bgp/rib/export_rewrite.h"
 
@@ -23,6 +25,14 @@ PathSource source_of(const RibContext& ctx, PeerId id) {
   s.router_id = p->info.router_id;
   s.address = p->info.address;
   return s;
+}
+
+template <class Paths, class Pred>
+std::size_t erase_paths_if(Paths& paths, Pred pred) {
+  auto first = std::remove_if(paths.begin(), paths.end(), pred);
+  const auto removed = static_cast<std::size_t>(paths.end() - first);
+  paths.erase(first, paths.end());
+  return removed;
 }
 
 }  // namespace
@@ -53,13 +63,14 @@ void FamilyRib<P>::update(PeerId peer, const P& prefix, const AttrSetPtr& receiv
     it->stale = false;
     return;
   }
+  const BestBefore before = best_before(d);
   PathEntry entry{import(peer, prefix, received), received, peer, ctx_.next_age++, false};
   if (it != d.paths.end()) {
     *it = std::move(entry);
   } else {
     d.paths.push_back(std::move(entry));
   }
-  reselect(prefix, d, ch);
+  reselect(prefix, d, before, ch);
 }
 
 template <class P>
@@ -70,8 +81,9 @@ void FamilyRib<P>::withdraw(PeerId peer, const P& prefix, RibChanges& ch) {
   auto it =
       std::find_if(paths.begin(), paths.end(), [&](const PathEntry& e) { return e.peer == peer; });
   if (it == paths.end()) return;
+  const BestBefore before = best_before(dit->second);
   paths.erase(it);
-  reselect(prefix, dit->second, ch);
+  reselect(prefix, dit->second, before, ch);
   erase_if_empty(dit);
 }
 
@@ -81,7 +93,14 @@ void FamilyRib<P>::erase_if_empty(typename std::unordered_map<P, Destination>::i
 }
 
 template <class P>
-void FamilyRib<P>::reselect(const P& prefix, Destination& d, RibChanges& ch) {
+typename FamilyRib<P>::BestBefore FamilyRib<P>::best_before(const Destination& d) {
+  if (d.best < 0) return {};
+  return {d.paths[d.best].attrs, d.paths[d.best].peer};
+}
+
+template <class P>
+void FamilyRib<P>::reselect(const P& prefix, Destination& d, const BestBefore& before,
+                            RibChanges& ch) {
   int32_t best = -1;
   Candidate best_c;
   for (std::size_t i = 0; i < d.paths.size(); ++i) {
@@ -92,14 +111,10 @@ void FamilyRib<P>::reselect(const P& prefix, Destination& d, RibChanges& ch) {
       best_c = c;
     }
   }
-  // The previous best is compared by value: `paths` may have been edited.
-  AttrSetPtr old_attrs = std::move(d.best_attrs);
-  const PeerId old_peer = d.best_peer;
   d.best = best;
-  d.best_attrs = best >= 0 ? d.paths[best].attrs : nullptr;
-  d.best_peer = best >= 0 ? d.paths[best].peer : kLocalPeer;
-  if (old_attrs == d.best_attrs && old_peer == d.best_peer) return;
-  best_list(ch, prefix).push_back({prefix, d.best_attrs, d.best_peer, old_attrs, old_peer});
+  const BestBefore now = best_before(d);
+  if (now.attrs == before.attrs && now.peer == before.peer) return;
+  best_list(ch, prefix).push_back({prefix, now.attrs, now.peer, before.attrs, before.peer});
   for (PeerId t = 1; t < ctx_.peers.size(); ++t) {
     if (ctx_.peers[t].present && ctx_.peers[t].exporting) export_to(t, prefix, &d, ch);
   }
@@ -163,8 +178,9 @@ void FamilyRib<P>::dump_adj_out(PeerId target, PeerOutput& out) const {
 template <class P>
 void FamilyRib<P>::reimport_all(RibChanges& ch) {
   for (auto& [prefix, d] : dests_) {
+    const BestBefore before = best_before(d);
     for (PathEntry& e : d.paths) e.attrs = import(e.peer, prefix, e.received);
-    reselect(prefix, d, ch);
+    reselect(prefix, d, before, ch);
   }
 }
 
@@ -181,9 +197,10 @@ template <class P>
 void FamilyRib<P>::sweep_stale(PeerId peer, RibChanges& ch) {
   for (auto it = dests_.begin(); it != dests_.end();) {
     auto& paths = it->second.paths;
+    const BestBefore before = best_before(it->second);
     const auto removed =
-        std::erase_if(paths, [&](const PathEntry& e) { return e.peer == peer && e.stale; });
-    if (removed > 0) reselect(it->first, it->second, ch);
+        erase_paths_if(paths, [&](const PathEntry& e) { return e.peer == peer && e.stale; });
+    if (removed > 0) reselect(it->first, it->second, before, ch);
     it = paths.empty() ? dests_.erase(it) : std::next(it);
   }
 }
@@ -192,8 +209,9 @@ template <class P>
 void FamilyRib<P>::remove_peer_paths(PeerId peer, RibChanges& ch) {
   for (auto it = dests_.begin(); it != dests_.end();) {
     auto& paths = it->second.paths;
-    const auto removed = std::erase_if(paths, [&](const PathEntry& e) { return e.peer == peer; });
-    if (removed > 0) reselect(it->first, it->second, ch);
+    const BestBefore before = best_before(it->second);
+    const auto removed = erase_paths_if(paths, [&](const PathEntry& e) { return e.peer == peer; });
+    if (removed > 0) reselect(it->first, it->second, before, ch);
     it = paths.empty() ? dests_.erase(it) : std::next(it);
   }
 }
@@ -208,7 +226,8 @@ const PathEntry* FamilyRib<P>::best(const P& prefix) const {
 template <class P>
 std::vector<PathEntry> FamilyRib<P>::paths(const P& prefix) const {
   auto it = dests_.find(prefix);
-  return it == dests_.end() ? std::vector<PathEntry>{} : it->second.paths;
+  if (it == dests_.end()) return {};
+  return std::vector<PathEntry>(it->second.paths.begin(), it->second.paths.end());
 }
 
 template class FamilyRib<Prefix4>;

@@ -6,6 +6,7 @@
 // attribute sets, so memory per route is a few pointers.
 #pragma once
 
+#include <boost/container/small_vector.hpp>
 #include <unordered_map>
 #include <vector>
 
@@ -40,17 +41,22 @@ class FamilyRib {
 
  private:
   struct Destination {
-    std::vector<PathEntry> paths;  // at most one per peer
-    int32_t best = -1;             // index into paths, -1 when none is eligible
-    // The best path as last reported; kept by value so a change (and the
-    // withdrawn path's attributes) can be reported after `paths` is edited.
-    AttrSetPtr best_attrs;
-    PeerId best_peer = kLocalPeer;
+    // At most one per peer; nearly always exactly one, held inline so a
+    // prefix costs one allocation (its hash node), not two.
+    boost::container::small_vector<PathEntry, 1> paths;
+    int32_t best = -1;  // index into paths, -1 when none is eligible
   };
 
   AttrSetPtr import(PeerId peer, const P& prefix, const AttrSetPtr& received);
   // Re-selects the best path; reports and exports a change of best.
-  void reselect(const P& prefix, Destination& d, RibChanges& ch);
+  // The best path before an edit, kept by value: the edit may move or
+  // overwrite it, and a withdrawal must still report its attributes.
+  struct BestBefore {
+    AttrSetPtr attrs;
+    PeerId peer = kLocalPeer;
+  };
+  static BestBefore best_before(const Destination& d);
+  void reselect(const P& prefix, Destination& d, const BestBefore& before, RibChanges& ch);
   // Brings one target's Adj-RIB-Out entry for `prefix` up to date.
   void export_to(PeerId target, const P& prefix, const Destination* d, RibChanges& ch);
   AttrSetPtr compute_export(PeerState& target, PeerId target_id, const P& prefix,
