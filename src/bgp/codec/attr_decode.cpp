@@ -209,8 +209,7 @@ bool decode_known(uint8_t type, ByteSpan v, const CodecOptions& opts, AttrDecode
       subcode = err::kMalformedAsPath;
       AsPath p;
       if (!decode_as_path(v, true, p)) return false;
-      // RFC 6793 §3: between two 4-octet speakers AS4_PATH is discarded.
-      if (!opts.four_octet_as) pending.as4_path = std::move(p);
+      pending.as4_path = std::move(p);
       return true;
     }
     case AttrType::kAs4Aggregator: {
@@ -218,7 +217,7 @@ bool decode_known(uint8_t type, ByteSpan v, const CodecOptions& opts, AttrDecode
       if (v.size() != 8) return false;
       r.u32(ag.asn);
       r.u32(ag.address);
-      if (!opts.four_octet_as) pending.as4_aggregator = ag;
+      pending.as4_aggregator = ag;
       return true;
     }
     default: {
@@ -284,6 +283,12 @@ std::optional<Notification> decode_path_attributes(ByteSpan field, const CodecOp
       continue;
     }
     out.seen.set(type);
+    // RFC 6793 §3: AS4_PATH / AS4_AGGREGATOR from a 4-octet speaker are
+    // discarded unexamined.
+    if (opts.four_octet_as && (type == static_cast<uint8_t>(AttrType::kAs4Path) ||
+                               type == static_cast<uint8_t>(AttrType::kAs4Aggregator))) {
+      continue;
+    }
     const bool known = expected_category(type).has_value();
     if (!known) {
       if (!(flags & kFlagOptional)) {

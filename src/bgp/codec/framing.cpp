@@ -50,13 +50,20 @@ FrameResult next_frame(ByteSpan buffer, bool extended_message) {
   }
   const std::size_t length = (std::size_t{buffer[16]} << 8) | buffer[17];
   const uint8_t type = buffer[18];
+  // RFC 4271 §6.1 order: the length bounds first, then the type, then the
+  // per-type bounds. The Data field of a length error is the Length field.
+  const std::size_t any_max = extended_message ? kMaxExtendedMessageSize : kMaxMessageSize;
+  if (length < kHeaderSize || length > any_max) {
+    result.status = FrameResult::Status::kError;
+    result.error = make_error(err::kHeader, err::kBadMessageLength, {buffer[16], buffer[17]});
+    return result;
+  }
   if (type < 1 || type > 5) {
     result.status = FrameResult::Status::kError;
     result.error = make_error(err::kHeader, err::kBadMessageType, {type});
     return result;
   }
   const auto mtype = static_cast<MessageType>(type);
-  // RFC 4271 §6.1: the Data field carries the erroneous Length field.
   if (length < min_message_size(mtype) || length > max_message_size(mtype, extended_message)) {
     result.status = FrameResult::Status::kError;
     result.error = make_error(err::kHeader, err::kBadMessageLength, {buffer[16], buffer[17]});

@@ -32,6 +32,8 @@ TEST(CodecMalformed, HeaderMarkerTypeAndLength) {
   EXPECT_EQ(frame_error(header(19, 6)), make_error(err::kHeader, err::kBadMessageType, {6}));
   // Data of a length error is the offending length field.
   EXPECT_EQ(frame_error(header(18, 4)), make_error(err::kHeader, err::kBadMessageLength, {0, 18}));
+  // Length is judged before type (RFC 4271 §6.1).
+  EXPECT_EQ(frame_error(header(5, 9)), make_error(err::kHeader, err::kBadMessageLength, {0, 5}));
   EXPECT_EQ(frame_error(header(4097, 2)),
             make_error(err::kHeader, err::kBadMessageLength, {0x10, 0x01}));
 }

@@ -213,6 +213,9 @@ TEST(Rfc7606, As4PathFromFourOctetSpeakerIsDiscarded) {
       kNlri));
   EXPECT_EQ(u.error_action, ErrorAction::kNone);
   EXPECT_EQ(u.attrs->as_path->to_string(), "65000");
+  // Unexamined: even with wrong flags and a broken value it changes nothing.
+  auto bad = decode_ok(update_wire("", kBaseAttrs + "40 11 03 02 05 00  40 12 01 00", kNlri));
+  EXPECT_EQ(bad.error_action, ErrorAction::kNone);
 }
 
 }  // namespace
