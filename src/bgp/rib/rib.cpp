@@ -92,6 +92,7 @@ void Rib::remove_peer(PeerId id, RibChanges& ch) {
   if (p == nullptr || id == kLocalPeer) return;
   peer_down(id, {}, ch);
   *p = PeerState{};
+  impl_->ctx.clear_caches();
 }
 
 const PeerInfo* Rib::peer(PeerId id) const {
@@ -103,8 +104,9 @@ void Rib::peer_up(PeerId id, const PeerInfo& negotiated, RibChanges& ch, bool de
   PeerState* p = impl_->ctx.peer(id);
   if (p == nullptr || id == kLocalPeer) return;
   p->info = negotiated;
-  p->rewrite_cache.clear();
-  p->policy_cache.clear();
+  // Cached rewrites depend on the peers' identities (ORIGINATOR_ID, session
+  // type, local address): start over whenever one changes.
+  impl_->ctx.clear_caches();
   if (!defer_export) start_export(id, ch);
 }
 

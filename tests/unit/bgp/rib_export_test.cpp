@@ -152,6 +152,24 @@ TEST_F(RibExport, RouteReflectionAttributes) {
   EXPECT_EQ(rib.best(p4("10.244.5.0/24")), nullptr);
 }
 
+TEST_F(RibExport, ReflectedPathCarriesTheSourcesCurrentRouterId) {
+  const rib::PeerId client = peer_up("10.0.3.1", kLocalAs, true);
+  const rib::PeerId source = peer_up("10.0.3.3", kLocalAs, false, "10.0.3.3");
+  const AttrSetPtr a = attrs({}, "10.0.3.3", 100);
+  rib.receive(source, announce(a, {p4("10.244.3.0/24")}), changes);
+  ASSERT_EQ(sent(client, p4("10.244.3.0/24")).value()->originator_id, rid("10.0.3.3"));
+  // The source restarts with another BGP identifier and sends the same path.
+  rib.peer_down(source, {}, changes);
+  rib::PeerInfo info = *rib.peer(source);
+  info.router_id = rid("10.0.3.33");
+  rib.peer_up(source, info, changes);
+  changes.clear();
+  rib.receive(source, announce(a, {p4("10.244.3.0/24")}), changes);
+  auto out = sent(client, p4("10.244.3.0/24"));
+  ASSERT_TRUE(out && *out);
+  EXPECT_EQ((*out)->originator_id, rid("10.0.3.33"));
+}
+
 TEST_F(RibExport, ReoriginatingIdenticalPathSendsNothing) {
   peer_up("10.0.1.11", kLocalAs);
   rib.originate(p4("10.244.0.0/24"), attrs({}, "10.0.1.10"), changes);
