@@ -58,9 +58,25 @@ int run(const Options& options) {
   boost::asio::ssl::context tls = make_server_tls_context(
       options.tls_cert_file, options.tls_private_key_file, options.client_ca_file);
 
+  ServiceNetworkConfig services;
+  services.node_port_min = options.node_port_min;
+  services.node_port_max = options.node_port_max;
+  for (const auto& cidr : options.service_cluster_ip_ranges) {
+    const auto range = IpRange::parse(cidr);
+    if (!range) {
+      throw std::runtime_error("--service-cluster-ip-range: \"" + cidr + "\" is not a CIDR");
+    }
+    for (const auto& other : services.cluster_ip_ranges) {
+      if (other.family == range->family) {
+        throw std::runtime_error("--service-cluster-ip-range: two CIDRs of the same IP family");
+      }
+    }
+    services.cluster_ip_ranges.push_back(*range);
+  }
+
   Store store(options.history_window);
   WatchHub hub(store);
-  Registry registry(store);
+  Registry registry(store, services);
   registry.bootstrap();
   Faults faults;
   Router router(store, registry, hub, faults, options.enable_faults);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <functional>
@@ -99,6 +100,11 @@ the lab. HTTPS only; state is in memory.
                                 (default 60s, e.g. 1s for tests)
   --history-window N            changes kept for watch replay and exact-RV lists (default 10000);
                                 older resourceVersions get 410 Expired
+  --service-cluster-ip-range CIDR[,CIDR]
+                                Service clusterIPs are allocated from here (default 10.96.0.0/12;
+                                one IPv4 and one IPv6 CIDR for dual-stack)
+  --service-node-port-range MIN-MAX
+                                NodePort range (default 30000-32767)
   --enable-faults               enable POST /_lite/{drop-watches,compact,fail,delay}
   -v, --v N                     log verbosity (2 logs every request)
   -h, --help                    this text
@@ -154,6 +160,33 @@ Options parse_options(int argc, const char* const* argv) {
          options.history_window = parse_unsigned(v, "--history-window", 100'000'000);
          if (options.history_window == 0) {
            throw OptionsError("--history-window must be at least 1");
+         }
+       }},
+      {"service-cluster-ip-range",
+       [&](const std::string& v) {
+         options.service_cluster_ip_ranges.clear();
+         size_t start = 0;
+         while (start <= v.size()) {
+           const size_t comma = std::min(v.find(',', start), v.size());
+           options.service_cluster_ip_ranges.push_back(v.substr(start, comma - start));
+           start = comma + 1;
+         }
+         if (options.service_cluster_ip_ranges.size() > 2) {
+           throw OptionsError("--service-cluster-ip-range: at most one CIDR per IP family");
+         }
+       }},
+      {"service-node-port-range",
+       [&](const std::string& v) {
+         const size_t dash = v.find('-');
+         if (dash == std::string::npos) {
+           throw OptionsError("--service-node-port-range: \"" + v + "\" is not MIN-MAX");
+         }
+         options.node_port_min = static_cast<int>(
+             parse_unsigned(v.substr(0, dash), "--service-node-port-range", 65535));
+         options.node_port_max = static_cast<int>(
+             parse_unsigned(v.substr(dash + 1), "--service-node-port-range", 65535));
+         if (options.node_port_min == 0 || options.node_port_min > options.node_port_max) {
+           throw OptionsError("--service-node-port-range: \"" + v + "\" is not a valid range");
          }
        }},
       {"v",

@@ -26,6 +26,9 @@ struct Options {
   std::vector<std::string> readonly_users;
   std::chrono::milliseconds bookmark_interval{60000};
   size_t history_window = 10000;
+  std::vector<std::string> service_cluster_ip_ranges = {"10.96.0.0/12"};  // one per IP family
+  int node_port_min = 30000;
+  int node_port_max = 32767;
   bool enable_faults = false;
   int verbosity = 0;
   bool help = false;

@@ -186,6 +186,9 @@ WriteResult Registry::create_object(const ResourceType& type, std::string_view n
     metadata["generation"] = 1;
   }
   prepare_for_create(type, object);
+  if (type.kind == "Service") {
+    services_.prepare(object, nullptr);
+  }
   const std::string key = object_key(type, ns, name);
   if (store_.get(type, key)) {
     throw already_exists(type, name);
@@ -289,7 +292,10 @@ WriteResult Registry::update_object(const ResourceType& type, std::string_view n
       }
     }
     validate_metadata(type, updated);
-    prepare_for_update(type, updated, *existing);
+    prepare_for_update(type, updated);
+    if (type.kind == "Service") {
+      services_.prepare(updated, existing.get());
+    }
     if (!type.generation_fields.empty()) {
       bool changed = false;
       for (const auto& field : type.generation_fields) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "service_network.h"
 #include "store.h"
 
 namespace kr::apiserver_lite {
@@ -19,7 +20,8 @@ struct WriteResult {
 
 class Registry {
  public:
-  explicit Registry(Store& store) : store_(store) {}
+  explicit Registry(Store& store, ServiceNetworkConfig services = ServiceNetworkConfig::defaults())
+      : store_(store), services_(std::move(services), store) {}
 
   // Creates the namespaces every cluster starts with (default, kube-system, kube-public,
   // kube-node-lease).
@@ -49,6 +51,7 @@ class Registry {
   void remove_namespace_contents(std::string_view ns);
 
   Store& store_;
+  ServiceNetwork services_;
 };
 
 }  // namespace kr::apiserver_lite

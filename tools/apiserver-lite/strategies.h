@@ -1,5 +1,6 @@
 // Per-kind rules the real registry strategies apply on create and update
-// (pkg/registry/core/<kind>/strategy.go): status resets, server-set defaults, immutable fields.
+// (pkg/registry/core/<kind>/strategy.go): status resets and server-set metadata. Service
+// defaults and allocations live in service_network.h.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -8,11 +9,9 @@
 
 namespace kr::apiserver_lite {
 
-// Called after metadata is filled in and before the object is stored. May throw ApiError.
+// Called after metadata is filled in and before the object is stored.
 void prepare_for_create(const ResourceType& type, boost::json::object& object);
-// `object` is the incoming state with system metadata already carried over from `old`.
-// May throw ApiError (422 for a change to an immutable field).
-void prepare_for_update(const ResourceType& type, boost::json::object& object,
-                        const boost::json::object& old);
+// `object` is the incoming state with system metadata already carried over.
+void prepare_for_update(const ResourceType& type, boost::json::object& object);
 
 }  // namespace kr::apiserver_lite

@@ -225,21 +225,5 @@ TEST(Registry, LeasesCanBeCreatedByUpdate) {
   EXPECT_EQ(api.call("PUT", "/api/v1/nodes/n1", R"({"metadata":{"name":"n1"}})").status, 404);
 }
 
-TEST(Registry, ServiceClusterIpIsImmutable) {
-  Api api;
-  const std::string path = "/api/v1/namespaces/default/services";
-  ASSERT_EQ(
-      api.call("POST", path, R"({"metadata":{"name":"web"},"spec":{"clusterIP":"10.96.0.10"}})")
-          .status,
-      201);
-  EXPECT_EQ(api.call("PATCH", path + "/web", R"({"spec":{"clusterIP":"10.96.0.11"}})",
-                     "application/merge-patch+json")
-                .status,
-            422);
-  const Response kept = api.call("PUT", path + "/web", R"({"metadata":{"name":"web"},"spec":{}})");
-  ASSERT_EQ(kept.status, 200) << kept.body;
-  EXPECT_EQ(str(Api::json(kept), {"spec", "clusterIP"}), "10.96.0.10");
-}
-
 }  // namespace
 }  // namespace kr::apiserver_lite
