@@ -1,5 +1,6 @@
 #include "patch.h"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -25,32 +26,171 @@ json::value merge_patch(const json::value& target, const json::value& patch) {
   return result;
 }
 
-json::value strategic_merge_patch(const json::value& target, const json::value& patch) {
-  if (!patch.is_object()) {
-    return patch;
+namespace {
+
+struct Smp {
+  std::string_view kind;
+  MergeKeyLookup merge_key;
+
+  json::value map(const json::object* target, const json::object& patch,
+                  const std::string& path) const;
+  json::array list(const json::array& original, const json::array& patch, const std::string& key,
+                   const std::string& path) const;
+};
+
+std::string child_path(const std::string& path, std::string_view name) {
+  return path.empty() ? std::string(name) : path + "." + std::string(name);
+}
+
+bool is_directive(const json::object& object, std::string_view directive) {
+  const json::value* d = object.if_contains("$patch");
+  return d != nullptr && d->is_string() && d->get_string() == directive;
+}
+
+bool is_directive(const json::value& value, std::string_view directive) {
+  return value.is_object() && is_directive(value.get_object(), directive);
+}
+
+// An element's identity within its list: its merge key value, or itself for primitives.
+const json::value* identity(const json::value& element, const std::string& key) {
+  if (key.empty()) {
+    return &element;
   }
-  json::object directives_free;
-  for (const auto& [name, value] : patch.get_object()) {
-    if (!name.starts_with("$")) {
-      directives_free[name] = value;
+  return element.is_object() ? element.get_object().if_contains(key) : nullptr;
+}
+
+json::value Smp::map(const json::object* target, const json::object& patch,
+                     const std::string& path) const {
+  if (is_directive(patch, "replace")) {
+    json::object alone = patch;  // the patch replaces the map; its own directives go
+    alone.erase("$patch");
+    return map(nullptr, alone, path);
+  }
+  json::object result = target != nullptr ? *target : json::object();
+  if (const json::value* retain = patch.if_contains("$retainKeys");
+      retain != nullptr && retain->is_array()) {
+    // retainKeys strategy: members not listed are cleared.
+    json::object kept;
+    for (const auto& keep : retain->get_array()) {
+      if (const json::value* v =
+              keep.is_string() ? result.if_contains(keep.get_string()) : nullptr) {
+        kept[keep.get_string()] = *v;
+      }
     }
+    result = std::move(kept);
   }
-  if (const json::value* directive = patch.get_object().if_contains("$patch");
-      directive != nullptr && *directive == "replace") {
-    return directives_free;
-  }
-  json::object result = target.is_object() ? target.get_object() : json::object();
-  for (const auto& [name, value] : directives_free) {
-    const json::value* nested =
-        value.is_object() ? value.get_object().if_contains("$patch") : nullptr;
-    if (value.is_null() || (nested != nullptr && *nested == "delete")) {
+  for (const auto& [name, value] : patch) {
+    if (name.starts_with("$")) {
+      continue;
+    }
+    if (value.is_null() || is_directive(value, "delete")) {
       result.erase(name);
       continue;
     }
+    const std::string child = child_path(path, name);
     const json::value* existing = result.if_contains(name);
-    result[name] = strategic_merge_patch(existing != nullptr ? *existing : json::value(), value);
+    if (value.is_array()) {
+      const auto key = merge_key(kind, child);
+      if (key) {
+        result[name] = list(
+            existing != nullptr && existing->is_array() ? existing->get_array() : json::array(),
+            value.get_array(), *key, child);
+      } else {
+        result[name] = value;  // lists without a merge strategy are replaced
+      }
+    } else if (value.is_object()) {
+      result[name] =
+          map(existing != nullptr && existing->is_object() ? &existing->get_object() : nullptr,
+              value.get_object(), child);
+    } else {
+      result[name] = value;
+    }
+  }
+  for (const auto& [name, value] : patch) {
+    json::value* field = nullptr;
+    if (name.starts_with("$deleteFromPrimitiveList/") && value.is_array() &&
+        (field = result.if_contains(name.substr(25))) != nullptr && field->is_array()) {
+      json::array kept;
+      for (const auto& element : field->get_array()) {
+        if (std::find(value.get_array().begin(), value.get_array().end(), element) ==
+            value.get_array().end()) {
+          kept.push_back(element);
+        }
+      }
+      field->get_array() = std::move(kept);
+    }
+  }
+  for (const auto& [name, value] : patch) {
+    json::value* field = nullptr;
+    if (name.starts_with("$setElementOrder/") && value.is_array() &&
+        (field = result.if_contains(name.substr(17))) != nullptr && field->is_array()) {
+      // Elements named in the order come first, in that order; the rest keep theirs.
+      const auto key = merge_key(kind, child_path(path, name.substr(17))).value_or("");
+      json::array ordered;
+      json::array& items = field->get_array();
+      for (const auto& wanted : value.get_array()) {
+        const json::value* id = identity(wanted, key);
+        for (auto it = items.begin(); id != nullptr && it != items.end(); ++it) {
+          const json::value* have = identity(*it, key);
+          if (have != nullptr && *have == *id) {
+            ordered.push_back(*it);
+            items.erase(it);
+            break;
+          }
+        }
+      }
+      for (auto& rest : items) {
+        ordered.push_back(rest);
+      }
+      items = std::move(ordered);
+    }
   }
   return result;
+}
+
+json::array Smp::list(const json::array& original, const json::array& patch, const std::string& key,
+                      const std::string& path) const {
+  json::array result = original;
+  for (const auto& element : patch) {
+    const json::value* id = identity(element, key);
+    auto match = std::find_if(result.begin(), result.end(), [&](const json::value& have) {
+      const json::value* have_id = identity(have, key);
+      return id != nullptr && have_id != nullptr && *have_id == *id;
+    });
+    if (is_directive(element, "delete")) {
+      if (match != result.end()) {
+        result.erase(match);
+      }
+      continue;
+    }
+    if (!element.is_object()) {
+      if (match == result.end()) {
+        result.push_back(element);  // primitive set: add if absent
+      }
+      continue;
+    }
+    const bool replace = is_directive(element, "replace");
+    json::value merged = map(
+        match != result.end() && !replace && match->is_object() ? &match->get_object() : nullptr,
+        element.get_object(), path + "[]");
+    if (match != result.end()) {
+      *match = std::move(merged);
+    } else {
+      result.push_back(std::move(merged));
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+json::value strategic_merge_patch(const json::value& target, const json::value& patch,
+                                  std::string_view kind, MergeKeyLookup merge_key) {
+  if (!patch.is_object()) {
+    return patch;
+  }
+  const Smp smp{kind, merge_key};
+  return smp.map(target.is_object() ? &target.get_object() : nullptr, patch.get_object(), "");
 }
 
 namespace {

@@ -1,11 +1,14 @@
 // The JSON patch formats the PATCH verb accepts:
 //   application/merge-patch+json   RFC 7386 JSON Merge Patch
 //   application/json-patch+json    RFC 6902 JSON Patch (pointers per RFC 6901)
-//   application/strategic-merge-patch+json  approximated, see strategic_merge_patch
+//   application/strategic-merge-patch+json  Kubernetes strategic merge patch
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <optional>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 namespace kr::apiserver_lite {
 
@@ -18,13 +21,15 @@ class PatchError : public std::runtime_error {
 // (arrays included) replaces the target.
 boost::json::value merge_patch(const boost::json::value& target, const boost::json::value& patch);
 
-// Strategic merge patch treated as a JSON merge patch. Differences from the real thing: lists
-// are replaced, not merged by their patchMergeKey (e.g. containers by name), and directives are
-// reduced to `$patch: replace|delete` on maps; `$setElementOrder/...`, `$retainKeys` and
-// `$deleteFromPrimitiveList/...` are dropped. That covers what kubectl patch/label/annotate and
-// client-go send for maps and scalar fields, which is what our tests and the lab use.
+// Strategic merge patch (k8s.io/apimachinery/pkg/util/strategicpatch), as kubectl apply, patch,
+// label and annotate send it: maps merge like RFC 7386; lists named by `merge_key` (see
+// merge_keys.h) merge element by element on their key (`$patch: delete` removes one, missing
+// ones are kept), primitive merge lists are unions; all other lists are replaced. Directives:
+// `$patch: replace|delete`, `$retainKeys`, `$deleteFromPrimitiveList/<f>`, `$setElementOrder/<f>`.
+using MergeKeyLookup = std::optional<std::string> (*)(std::string_view kind, std::string_view path);
 boost::json::value strategic_merge_patch(const boost::json::value& target,
-                                         const boost::json::value& patch);
+                                         const boost::json::value& patch, std::string_view kind,
+                                         MergeKeyLookup merge_key);
 
 // RFC 6902: applies every operation in order to a copy of `target`; throws PatchError (naming the
 // operation index and path) if the document is malformed or any operation fails, in which case

@@ -6,6 +6,7 @@
 
 #include "api_error.h"
 #include "label_selector.h"
+#include "merge_keys.h"
 #include "object_meta.h"
 #include "patch.h"
 #include "strategies.h"
@@ -216,7 +217,7 @@ WriteResult Registry::patch(const ResourceType& type, std::string_view ns, std::
         patched = merge_patch(*existing, patch);
         break;
       case PatchType::kStrategic:
-        patched = strategic_merge_patch(*existing, patch);
+        patched = strategic_merge_patch(*existing, patch, type.kind, list_merge_key);
         break;
       case PatchType::kJson:
         patched = json_patch(*existing, patch);

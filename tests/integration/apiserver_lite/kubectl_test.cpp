@@ -1,5 +1,5 @@
 // kubectl 1.32 against apiserver-lite: every kubeconfig variant the fixture writes, and the
-// everyday verbs (get, create -f, replace, label, annotate, patch, delete, get -o json).
+// everyday verbs (get, create -f, replace, label, annotate, patch, apply, delete, get -o json).
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -123,6 +123,37 @@ spec:
   r = kubectl({"get", "service", "web"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("NotFound"), std::string::npos) << r.output;
+}
+
+TEST_F(KubectlTest, ApplyMergesListsByKey) {
+  const std::string manifest = R"(apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+  - {name: http, port: 80}
+  - {name: https, port: PORT}
+)";
+  auto with_port = [&](const std::string& port) {
+    std::string text = manifest;
+    text.replace(text.find("PORT"), 4, port);
+    return write("apply.yaml", text);
+  };
+  CommandResult r = kubectl({"apply", "-f", with_port("443")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // The second apply sends a strategic merge patch that deletes port 443 by its merge key and
+  // adds 8443; port 80 must survive.
+  r = kubectl({"apply", "-f", with_port("8443")});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("service/web configured"), std::string::npos) << r.output;
+  const json::value ports = get_json("service/web").at("spec").at("ports");
+  ASSERT_EQ(ports.as_array().size(), 2u) << json::serialize(ports);
+  EXPECT_EQ(ports.at(0).at("port"), 80);
+  EXPECT_EQ(ports.at(1).at("port"), 8443);
+  r = kubectl({"apply", "-f", api_->dir() + "/apply.yaml"});
+  EXPECT_NE(r.output.find("service/web unchanged"), std::string::npos) << r.output;
 }
 
 TEST_F(KubectlTest, OtherKindsAndShortNames) {

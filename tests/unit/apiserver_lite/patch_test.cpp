@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "merge_keys.h"
+
 namespace kr::apiserver_lite {
 namespace {
 
@@ -41,17 +43,47 @@ TEST(MergePatch, Rfc7386AppendixA) {
   }
 }
 
-TEST(StrategicMergePatch, MergesMapsAndHonoursPatchDirectives) {
-  const auto target = J(R"({"metadata":{"labels":{"a":"1","b":"2"}},"spec":{"x":1}})");
-  EXPECT_EQ(strategic_merge_patch(target, J(R"({"metadata":{"labels":{"b":null,"c":"3"}}})")),
+json::value smp(const char* target, const char* patch, const char* kind = "Pod") {
+  return strategic_merge_patch(J(target), J(patch), kind, list_merge_key);
+}
+
+TEST(StrategicMergePatch, MergesMapsAndHonoursMapDirectives) {
+  const char* target = R"({"metadata":{"labels":{"a":"1","b":"2"}},"spec":{"x":1}})";
+  EXPECT_EQ(smp(target, R"({"metadata":{"labels":{"b":null,"c":"3"}}})"),
             J(R"({"metadata":{"labels":{"a":"1","c":"3"}},"spec":{"x":1}})"));
-  EXPECT_EQ(strategic_merge_patch(target, J(R"({"spec":{"$patch":"replace","y":2}})")),
+  EXPECT_EQ(smp(target, R"({"spec":{"$patch":"replace","y":2}})"),
             J(R"({"metadata":{"labels":{"a":"1","b":"2"}},"spec":{"y":2}})"));
-  EXPECT_EQ(strategic_merge_patch(target, J(R"({"spec":{"$patch":"delete"}})")),
+  EXPECT_EQ(smp(target, R"({"spec":{"$patch":"delete"}})"),
             J(R"({"metadata":{"labels":{"a":"1","b":"2"}}})"));
-  // Ordering hints kubectl sends are dropped, not stored.
-  EXPECT_EQ(strategic_merge_patch(target, J(R"({"spec":{"$setElementOrder/ports":[{"port":1}]}})")),
-            target);
+  EXPECT_EQ(smp(R"({"v":{"a":1,"b":2}})", R"({"v":{"$retainKeys":["b","c"],"c":3}})"),
+            J(R"({"v":{"b":2,"c":3}})"));
+}
+
+// What `kubectl apply` sends after a Service's second port changed from 443 to 8443.
+TEST(StrategicMergePatch, MergesListsByTheirMergeKey) {
+  const char* service =
+      R"({"spec":{"ports":[{"name":"http","port":80},{"name":"https","port":443}]}})";
+  const char* patch = R"({"spec":{"$setElementOrder/ports":[{"port":80},{"port":8443}],
+      "ports":[{"name":"https","port":8443},{"$patch":"delete","port":443}]}})";
+  EXPECT_EQ(smp(service, patch, "Service"),
+            J(R"({"spec":{"ports":[{"name":"http","port":80},{"name":"https","port":8443}]}})"));
+  // Elements merge field by field; unmentioned ones stay.
+  EXPECT_EQ(
+      smp(R"({"spec":{"containers":[{"name":"a","image":"x","env":[{"name":"K","value":"1"}]},{"name":"b"}]}})",
+          R"({"spec":{"containers":[{"name":"a","image":"y","env":[{"name":"L","value":"2"}]}]}})"),
+      J(R"({"spec":{"containers":[{"name":"a","image":"y","env":[{"name":"K","value":"1"},{"name":"L","value":"2"}]},{"name":"b"}]}})"));
+  // Lists without a merge strategy are replaced.
+  EXPECT_EQ(
+      smp(R"({"spec":{"tolerations":[{"key":"a"}]}})", R"({"spec":{"tolerations":[{"key":"b"}]}})"),
+      J(R"({"spec":{"tolerations":[{"key":"b"}]}})"));
+}
+
+TEST(StrategicMergePatch, PrimitiveMergeLists) {
+  const char* target = R"({"metadata":{"finalizers":["a","b"]}})";
+  EXPECT_EQ(smp(target, R"({"metadata":{"finalizers":["b","c"]}})"),
+            J(R"({"metadata":{"finalizers":["a","b","c"]}})"));
+  EXPECT_EQ(smp(target, R"({"metadata":{"$deleteFromPrimitiveList/finalizers":["a"]}})"),
+            J(R"({"metadata":{"finalizers":["b"]}})"));
 }
 
 // RFC 6902 appendix A examples.
