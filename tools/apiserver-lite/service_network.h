@@ -5,31 +5,15 @@
 // explicit value that is out of range or already taken.
 #pragma once
 
-#include <array>
 #include <boost/json/object.hpp>
-#include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
+
+#include "ip_range.h"
 
 namespace kr::apiserver_lite {
 
 class Store;
-
-struct IpRange {
-  int family = 4;                  // 4 or 6
-  std::array<uint8_t, 16> base{};  // network address (IPv4 in the first 4 bytes)
-  int prefix = 0;
-  std::string text;  // as given, for messages
-
-  // Parses "10.96.0.0/12" or "fd00:10:96::/112"; nullopt if malformed or host bits are set.
-  static std::optional<IpRange> parse(const std::string& cidr);
-  bool contains(const std::string& ip) const;
-  // The usable address at `offset` from the network address, as text.
-  std::string at(uint64_t offset) const;
-  // Number of offsets worth considering (capped at 2^20; network and IPv4 broadcast excluded).
-  uint64_t size() const;
-};
 
 struct ServiceNetworkConfig {
   std::vector<IpRange> cluster_ip_ranges;  // one per family, primary first
