@@ -69,10 +69,13 @@ Plan make_plan(const Store& store, const ListOptions& options) {
   if (rv > now) {
     throw too_large_resource_version(rv, now);
   }
-  if (options.match == ListOptions::Match::kExact) {
+  // Exact, and also the legacy form (no resourceVersionMatch) when a limit is given: the etcd3
+  // store then lists at exactly that revision (api-concepts, "Semantics for get and list").
+  if (options.match == ListOptions::Match::kExact ||
+      (options.match == ListOptions::Match::kUnset && options.limit > 0)) {
     return {rv, rv, "", true};
   }
-  return {0, now, "", true};  // NotOlderThan (or legacy unset match): the latest qualifies
+  return {0, now, "", true};  // NotOlderThan: the latest qualifies
 }
 
 }  // namespace

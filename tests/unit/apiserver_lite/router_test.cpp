@@ -96,10 +96,15 @@ TEST_F(ListTest, ResourceVersionSemantics) {
       Api::json(api.call("GET", base + std::to_string(then) + "&resourceVersionMatch=Exact"));
   EXPECT_EQ(names(list).front(), "a");
   EXPECT_EQ(list.at("metadata").at("resourceVersion").as_string(), std::to_string(then));
-  // NotOlderThan: anything at least that new, i.e. the latest.
+  // NotOlderThan (and the legacy form without a limit): the latest.
   list = Api::json(
-      api.call("GET", base + std::to_string(then) + "&resourceVersionMatch=NotOlderThan"));
+      api.call("GET", base + std::to_string(then) + "&resourceVersionMatch=NotOlderThan&limit=9"));
   EXPECT_EQ(names(list).front(), "b");
+  list = Api::json(api.call("GET", base + std::to_string(then)));
+  EXPECT_EQ(names(list).front(), "b");
+  // The legacy form with a limit lists at exactly that revision.
+  list = Api::json(api.call("GET", base + std::to_string(then) + "&limit=9"));
+  EXPECT_EQ(names(list).front(), "a");
   // "0": any version, served whole (limit ignored, like the watch cache).
   list = Api::json(api.call("GET", base + "0&limit=1"));
   EXPECT_EQ(names(list).size(), 4u);
