@@ -154,7 +154,8 @@ ToolConfig parse(const YAML::Node& root) {
   const IpAddress id = address(root["router_id"], "router_id");
   if (id.v6) fail("router_id", "must be an IPv4 address");
   s.router_id = id.v4_u32();
-  if (const auto l = root["listen_addresses"]) {
+  // An empty key (YAML null) is an empty list.
+  if (const auto l = root["listen_addresses"]; l && !l.IsNull()) {
     if (!l.IsSequence()) fail("listen_addresses", "must be a list");
     for (const auto& a : l) s.listen_addresses.push_back(address(a, "listen_addresses"));
   }
@@ -181,7 +182,7 @@ ToolConfig parse(const YAML::Node& root) {
     }
   }
   if (auto e = speaker::validate(s); !e.empty()) fail("config", e);
-  if (const auto ns = root["neighbors"]) {
+  if (const auto ns = root["neighbors"]; ns && !ns.IsNull()) {
     if (!ns.IsSequence()) fail("neighbors", "must be a list");
     for (std::size_t i = 0; i < ns.size(); ++i) {
       Neighbor n = neighbor(ns[i], "neighbors[" + std::to_string(i) + "]");
@@ -194,7 +195,7 @@ ToolConfig parse(const YAML::Node& root) {
       c.neighbors.push_back(std::move(n));
     }
   }
-  if (const auto os = root["originate"]) {
+  if (const auto os = root["originate"]; os && !os.IsNull()) {
     if (!os.IsSequence()) fail("originate", "must be a list");
     for (std::size_t i = 0; i < os.size(); ++i) {
       c.originate.push_back(origination(os[i], "originate[" + std::to_string(i) + "]"));

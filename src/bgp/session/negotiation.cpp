@@ -43,6 +43,15 @@ std::vector<Family> Negotiated::peer_restart_families() const {
   return out;
 }
 
+std::vector<Family> Negotiated::peer_preserved_families() const {
+  std::vector<Family> out;
+  if (!graceful_restart || !peer_graceful_restart) return out;
+  for (const auto& t : peer_graceful_restart->families) {
+    if (t.forwarding_preserved && has_family(t.family)) out.push_back(t.family);
+  }
+  return out;
+}
+
 Negotiated negotiate(const SessionConfig& config, const OpenMessage& peer) {
   Negotiated n;
   n.peer_as = peer.asn();

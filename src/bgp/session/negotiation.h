@@ -41,9 +41,12 @@ struct Negotiated {
   uint16_t peer_port = 0;
 
   bool has_family(Family f) const;
-  // Families the peer preserves forwarding state for across its restart: the
-  // ones its routes are kept stale for (RFC 4724 §4.2).
+  // Families in the peer's graceful-restart capability: the ones whose routes
+  // are kept stale when this session drops (RFC 4724 §4.2).
   std::vector<Family> peer_restart_families() const;
+  // Of those, the ones whose forwarding state the peer says it preserved (F
+  // bit): after a restart, stale routes of any other family go at once.
+  std::vector<Family> peer_preserved_families() const;
 };
 
 // Assumes validate_open() accepted `peer`.

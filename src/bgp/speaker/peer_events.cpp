@@ -25,12 +25,13 @@ void SpeakerImpl::on_established(Peer& p, const session::Negotiated& n) {
   KR_INFO("bgp: neighbor {} established (AS {}, hold {} s{})", p.config.address.to_string(),
           n.peer_as, n.hold_time, n.graceful_restart ? ", graceful restart" : "");
 
-  // Helper side: the peer is back. Families it no longer preserves lose
-  // their stale routes now (RFC 4724 §4.2); the others wait for its
-  // End-of-RIB, at most the deferral time.
+  // Helper side: the peer is back. Families whose forwarding state it did
+  // not preserve (F bit clear or family gone) lose their stale routes now
+  // (RFC 4724 §4.2); the others wait for its End-of-RIB, at most the
+  // deferral time.
   if (!p.stale_families.empty()) {
     p.stale_timer.cancel();
-    const std::vector<Family> keep = n.peer_restart_families();
+    const std::vector<Family> keep = n.peer_preserved_families();
     for (Family f : std::vector<Family>(p.stale_families)) {
       if (!contains(keep, f)) sweep_stale(p, f);
     }

@@ -192,6 +192,12 @@ SeenRib parse_gobgp_rib(const boost::json::value& rib) {
           }
         } else if (type == 3 || type == 14) {
           if (a.contains("nexthop")) r.next_hop = std::string(a.at("nexthop").as_string());
+        } else if (type == 9 && a.contains("value")) {
+          r.originator_id = std::string(a.at("value").as_string());
+        } else if (type == 10 && a.contains("value")) {
+          for (const auto& c : a.at("value").as_array()) {
+            r.cluster_list.emplace_back(c.as_string());
+          }
         } else if (type == 8) {
           for (const auto& c : a.at("communities").as_array()) {
             const auto v = static_cast<uint32_t>(c.to_number<int64_t>());

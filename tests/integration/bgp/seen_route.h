@@ -15,6 +15,8 @@ struct SeenRoute {
   std::vector<uint32_t> as_path;
   std::vector<std::string> communities;  // "65000:1"
   bool stale = false;                    // kept through a graceful restart
+  std::string originator_id;             // RFC 4456, when present
+  std::vector<std::string> cluster_list;
 };
 
 // Prefix → best route.

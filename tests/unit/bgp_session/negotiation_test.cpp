@@ -97,6 +97,14 @@ TEST(Negotiate, HoldIsTheSmallerAndKeepaliveAThirdOfIt) {
   EXPECT_TRUE(n.codec.ebgp);
 }
 
+TEST(Negotiate, ForwardingBitDecidesWhichFamiliesSurviveARestart) {
+  OpenMessage o = peer({kIpv4Unicast}, true);
+  o.capabilities.graceful_restart->families[0].forwarding_preserved = false;
+  const Negotiated n = negotiate(gr_config(), o);
+  EXPECT_THAT(n.peer_restart_families(), ElementsAre(kIpv4Unicast));
+  EXPECT_THAT(n.peer_preserved_families(), IsEmpty());
+}
+
 TEST(Negotiate, PeerWithoutFourOctetCapabilityGetsTwoOctetPaths) {
   OpenMessage old = peer({kIpv4Unicast}, false);
   old.capabilities.four_octet_as.reset();
@@ -107,6 +115,7 @@ TEST(Negotiate, GracefulRestartNeedsBothSides) {
   const Negotiated both = negotiate(gr_config(), peer({kIpv4Unicast}, true));
   EXPECT_TRUE(both.graceful_restart);
   EXPECT_THAT(both.peer_restart_families(), ElementsAre(kIpv4Unicast));
+  EXPECT_THAT(both.peer_preserved_families(), ElementsAre(kIpv4Unicast));
   SessionConfig off = gr_config();
   off.graceful_restart.enabled = false;
   const Negotiated one = negotiate(off, peer({kIpv4Unicast}, true));

@@ -83,6 +83,12 @@ TEST(ToolConfig, ReadsEveryKey) {
   EXPECT_EQ(c.originate[0].prefix.to_string(), "10.244.0.0/24");
 }
 
+TEST(ToolConfig, EmptyListKeysMeanEmptyLists) {
+  const ToolConfig c = parse_ok("asn: 1\nrouter_id: 1.2.3.4\nneighbors:\noriginate:\n");
+  EXPECT_TRUE(c.neighbors.empty());
+  EXPECT_TRUE(c.originate.empty());
+}
+
 TEST(ToolConfig, DefaultsAdminSocketToKubeRoutersPath) {
   const ToolConfig c = parse_ok("asn: 1\nrouter_id: 1.2.3.4\n");
   EXPECT_EQ(c.admin_socket, "/var/run/kube-router/bgp.sock");
