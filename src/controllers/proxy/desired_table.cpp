@@ -162,6 +162,11 @@ const DesiredVirtualService* DesiredTable::find(const VipKey& key) const {
   return it != merged_.end() ? &it->second : nullptr;
 }
 
+const ServiceId* DesiredTable::owner(const VipKey& key) const {
+  const auto it = owners_.find(key);
+  return it != owners_.end() && !it->second.empty() ? &it->second.front() : nullptr;
+}
+
 std::vector<IpAddress> DesiredTable::vips() const {
   std::vector<IpAddress> out;
   out.reserve(vip_refs_.size());

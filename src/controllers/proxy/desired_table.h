@@ -45,6 +45,8 @@ class DesiredTable {
   // nullptr when no Service wants this virtual service.
   const DesiredVirtualService* find(const VipKey& key) const;
   const std::map<ServiceId, ServiceState>& services() const { return services_; }
+  // The Service a virtual service is reported under (the first owner); nullptr when none.
+  const ServiceId* owner(const VipKey& key) const;
 
   std::vector<IpAddress> vips() const;  // sorted
   bool has_vip(const IpAddress& ip) const { return vip_refs_.contains(ip); }

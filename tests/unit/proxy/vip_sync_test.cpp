@@ -6,44 +6,17 @@
 
 #include <set>
 
+#include "fake_kernel.h"
 #include "fixtures.h"
 
 namespace kr::proxy {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::FakeDummy;
 using ::testing::IsEmpty;
 using testing::node_a;
 using testing::texts;
-
-class FakeDummy : public VipInterface {
- public:
-  std::vector<IpAddress> list() override {
-    ++lists;
-    return {addresses.begin(), addresses.end()};
-  }
-  std::vector<std::string> apply(const std::vector<VipChange>& changes) override {
-    std::vector<std::string> out;
-    for (const VipChange& c : changes) {
-      log.push_back((c.add ? "add " : "del ") + c.vip.to_string() + " src " + c.source.to_string());
-      if (failing.contains(c.vip)) {
-        out.push_back("Operation not permitted");
-        continue;
-      }
-      if (c.add) {
-        addresses.insert(c.vip);
-      } else {
-        addresses.erase(c.vip);
-      }
-      out.emplace_back();
-    }
-    return out;
-  }
-  std::set<IpAddress> addresses;
-  std::set<IpAddress> failing;
-  std::vector<std::string> log;
-  int lists = 0;
-};
 
 std::vector<IpAddress> ips(std::initializer_list<std::string_view> texts) {
   std::vector<IpAddress> out;
