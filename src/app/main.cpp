@@ -1,0 +1,52 @@
+// kube-router's main (flags.md §3.1): parse the command line, check privileges, clean up or
+// build the API client configuration, then run the daemon.
+#include <unistd.h>
+
+#include <iostream>
+#include <span>
+#include <variant>
+
+#include "app/daemon.h"
+#include "app/version.h"
+#include "base/log.h"
+#include "k8s/client_config.h"
+#include "observe/build_info.h"
+#include "options/command_line.h"
+
+int main(int argc, char** argv) {
+  using namespace kr;
+  const std::string compiler = observe::compiler_id();
+  const options::BuildInfo build{
+      .version = app::kVersion, .build_date = app::kBuildDate, .compiler = compiler};
+  auto outcome = options::parse_command_line(
+      std::span<const char* const>(argv, static_cast<size_t>(argc)), build, std::cerr);
+  if (const auto* exit = std::get_if<options::ExitRequest>(&outcome)) {
+    return exit->code;
+  }
+  const auto& config = std::get<options::Config>(outcome);
+  log::set_verbosity(config.log_verbosity);
+
+  if (geteuid() != 0) {
+    std::cerr << "kube-router needs to be run with privileges to execute iptables, ipset and "
+                 "configure ipvs\n";
+    return 1;
+  }
+  if (config.cleanup_config) {
+    // Each controller's cleanup runs here (network policy, then service proxy, then routing)
+    // as the controllers land; this build has none that leave state behind.
+    KR_INFO("cleanup finished: this build creates no kernel state to remove");
+    return 0;
+  }
+
+  KR_INFO("Running {} version {}, built on {}, {}", argv[0], app::kVersion, app::kBuildDate,
+          compiler);
+  k8s::ClientConfig client_config;
+  try {
+    client_config = k8s::build_client_config(config.kubeconfig, config.master,
+                                             k8s::InClusterEnv::from_process());
+  } catch (const k8s::ConfigError& error) {
+    std::cerr << "Failed to build Kubernetes client configuration: " << error.what() << '\n';
+    return 1;
+  }
+  return app::run_daemon(config, client_config);
+}

@@ -1,0 +1,249 @@
+// The kube-router daemon against apiserver-lite, as an operator runs it: it reaches cache sync,
+// answers /healthz and /metrics, keeps its caches equal to the server through dropped watches,
+// forced 410 Gone and 5xx bursts, works with every kubeconfig flavour, and stops cleanly on
+// SIGTERM. Every daemon runs in a network namespace of the test's own.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "apiserver_lite_fixture.h"
+#include "daemon_process.h"
+#include "support/root.h"
+#include "support/run.h"
+#include "support/wait.h"
+
+namespace kr::test {
+namespace {
+
+using namespace std::chrono_literals;
+using kr::testing::ApiServerLite;
+using kr::testing::KubeconfigAuth;
+
+constexpr int kHealthPort = 20244;
+constexpr int kMetricsPort = 9090;
+
+// Sends a request until it gets an answer other than 503: the fault injection below makes the
+// next N requests fail whoever sends them, and the test's own writes must get through.
+template <class Request>
+void expect_status(int expected, Request request) {
+  kr::testing::HttpResponse answer;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    answer = request();
+    if (answer.status != 503) {
+      break;
+    }
+  }
+  ASSERT_EQ(answer.status, expected) << answer.body;
+}
+
+// An apiserver-lite that also listens inside `netns` on 127.0.0.1, where the daemon runs.
+class Cluster {
+ public:
+  Cluster()
+      : api_(options_listening_in(netns_)),
+        master_("https://127.0.0.1:" + std::to_string(netns_port())) {}
+
+  ScopedNetns& netns() { return netns_; }
+  ApiServerLite& api() { return api_; }
+  TempDir& dir() { return dir_; }
+
+  // kube-router flags pointing at the API server with the given kubeconfig flavour.
+  std::vector<std::string> args(KubeconfigAuth auth, std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args = {
+        "--kubeconfig=" + api_.write_kubeconfig(auth),
+        "--master=" + master_,
+        "--health-addr=127.0.0.1",
+        "--health-port=" + std::to_string(kHealthPort),
+        "--metrics-addr=127.0.0.1",
+        "--metrics-port=" + std::to_string(kMetricsPort),
+        "--cache-sync-timeout=30s",
+        "-v=2",
+    };
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  void create_pod(const std::string& name) const {
+    expect_status(201, [&] {
+      return api_.create(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":")" + name +
+                         R"(","namespace":"default","labels":{"app":"web"}},)" +
+                         R"("spec":{"nodeName":"node1","containers":[{"name":"c"}]}})");
+    });
+  }
+
+  void delete_pod(const std::string& name) const {
+    expect_status(200, [&] { return api_.remove("/api/v1/namespaces/default/pods/" + name); });
+  }
+
+  void create_service(const std::string& name) const {
+    expect_status(201, [&] {
+      return api_.create(
+          R"({"apiVersion":"v1","kind":"Service","metadata":{"name":")" + name +
+          R"(","namespace":"default"},"spec":{"type":"ClusterIP","ports":[{"port":80}]}})");
+    });
+  }
+
+  // Number of objects the server has at `path` (a list URL).
+  size_t server_count(const std::string& path) const {
+    const auto answer = api_.get(path);
+    size_t count = 0;
+    // Each item carries exactly one "uid" in its metadata.
+    for (size_t at = answer.body.find("\"uid\""); at != std::string::npos;
+         at = answer.body.find("\"uid\"", at + 1)) {
+      ++count;
+    }
+    return count;
+  }
+
+ private:
+  static kr::testing::ApiServerLiteOptions options_listening_in(const ScopedNetns& netns) {
+    kr::testing::ApiServerLiteOptions options;
+    options.extra_args = {"--listen-netns=" + netns.name() + ":127.0.0.1:0"};
+    return options;
+  }
+
+  int netns_port() const {
+    std::istringstream lines(api_.port_file_contents());
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind("listen-netns " + netns_.name() + " ", 0) == 0) {
+        return std::stoi(line.substr(line.rfind(':') + 1));
+      }
+    }
+    throw std::runtime_error("apiserver-lite reported no listener in " + netns_.name());
+  }
+
+  ScopedNetns netns_;
+  TempDir dir_{"daemon"};
+  ApiServerLite api_;
+  std::string master_;
+};
+
+bool cached_equals(const DaemonProcess& daemon, const std::string& resource, size_t expected) {
+  const auto cached = daemon.metric(
+      kMetricsPort, R"(kube_router_api_objects_cached{resource=")" + resource + "\"}");
+  return cached && *cached == static_cast<double>(expected);
+}
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!running_as_root()) {
+      GTEST_SKIP() << "needs root (network namespaces, and kube-router refuses to run otherwise)";
+    }
+  }
+};
+
+TEST_F(DaemonTest, SyncsCachesAndServesHealthAndMetrics) {
+  Cluster cluster;
+  cluster.create_pod("a");
+  cluster.create_pod("b");
+  cluster.create_service("s");
+  DaemonProcess daemon(cluster.netns(), cluster.dir(), cluster.args(KubeconfigAuth::kToken));
+
+  ASSERT_TRUE(wait_until([&] { return cached_equals(daemon, "pods", 2); }, 30s)) << daemon.log();
+  EXPECT_TRUE(cached_equals(daemon, "services", 1));
+  EXPECT_NE(daemon.log().find("caches synced"), std::string::npos);
+
+  const HttpAnswer health = daemon.get(kHealthPort, "/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, "OK\n");
+  EXPECT_EQ(daemon.get(kHealthPort, "/other").status, 404);
+
+  const HttpAnswer metrics = daemon.get(kMetricsPort, "/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.body.find("kube_router_build_info{"), std::string::npos);
+  EXPECT_NE(metrics.body.find("process_resident_memory_bytes "), std::string::npos);
+  if (!find_executable("promtool").empty()) {
+    RunOptions options;
+    options.stdin_data = metrics.body;
+    const RunResult lint = run({"promtool", "check", "metrics"}, options);
+    EXPECT_TRUE(lint.ok()) << lint.out << lint.err;
+  }
+}
+
+TEST_F(DaemonTest, KeepsCachesEqualToServerThroughWatchDropsGoneAndServerErrors) {
+  Cluster cluster;
+  for (int i = 0; i < 5; ++i) {
+    cluster.create_pod("p" + std::to_string(i));
+  }
+  DaemonProcess daemon(cluster.netns(), cluster.dir(), cluster.args(KubeconfigAuth::kToken));
+  ASSERT_TRUE(wait_until([&] { return cached_equals(daemon, "pods", 5); }, 30s)) << daemon.log();
+
+  auto& api = cluster.api();
+  ASSERT_EQ(api.request("POST", "/_lite/drop-watches").status, 200);
+  cluster.create_pod("after-drop");
+  cluster.delete_pod("p0");
+
+  // Changes the daemon cannot see through its watch: it must relist after 410 Gone.
+  ASSERT_EQ(api.request("POST", "/_lite/drop-watches").status, 200);
+  cluster.delete_pod("p1");
+  cluster.create_pod("during-gone");
+  cluster.create_service("svc-during-gone");
+  ASSERT_EQ(api.request("POST", "/_lite/compact").status, 200);
+
+  // A burst of 503s while its watches reconnect (they retry with backoff), then more changes.
+  ASSERT_EQ(api.request("POST", "/_lite/fail?status=503&count=12").status, 200);
+  ASSERT_EQ(api.request("POST", "/_lite/drop-watches").status, 200);
+  std::this_thread::sleep_for(2s);
+  cluster.create_pod("after-errors");
+  cluster.delete_pod("p2");
+
+  const size_t pods = cluster.server_count("/api/v1/pods");
+  const size_t services = cluster.server_count("/api/v1/services");
+  ASSERT_EQ(pods, 5u);  // p3, p4, after-drop, during-gone, after-errors
+  EXPECT_TRUE(wait_until([&] { return cached_equals(daemon, "pods", pods); }, 60s)) << daemon.log();
+  EXPECT_TRUE(wait_until([&] { return cached_equals(daemon, "services", services); }, 60s))
+      << daemon.log();
+  const auto relists =
+      daemon.metric(kMetricsPort, R"(kube_router_api_relists_total{resource="pods"})");
+  ASSERT_TRUE(relists.has_value());
+  EXPECT_GE(*relists, 1.0) << "the forced 410 should have made the pod informer relist";
+  EXPECT_EQ(daemon.get(kHealthPort, "/healthz").status, 200);
+}
+
+TEST_F(DaemonTest, ExitsCleanlyOnSigterm) {
+  Cluster cluster;
+  DaemonProcess daemon(cluster.netns(), cluster.dir(), cluster.args(KubeconfigAuth::kToken));
+  ASSERT_TRUE(wait_until([&] { return cached_equals(daemon, "pods", 0); }, 30s)) << daemon.log();
+
+  daemon.process().signal(SIGTERM);
+  const auto status = daemon.process().wait_for(10s);
+  ASSERT_TRUE(status.has_value()) << "kube-router did not exit after SIGTERM\n" << daemon.log();
+  EXPECT_EQ(status->code, 0) << status->describe() << '\n' << daemon.log();
+  EXPECT_NE(daemon.log().find("Shutting down the controllers"), std::string::npos);
+}
+
+class KubeconfigFlavourTest : public DaemonTest,
+                              public ::testing::WithParamInterface<KubeconfigAuth> {};
+
+TEST_P(KubeconfigFlavourTest, ReachesSync) {
+  Cluster cluster;
+  cluster.create_pod("a");
+  DaemonProcess daemon(cluster.netns(), cluster.dir(), cluster.args(GetParam()));
+  EXPECT_TRUE(wait_until([&] { return cached_equals(daemon, "pods", 1); }, 30s)) << daemon.log();
+}
+
+INSTANTIATE_TEST_SUITE_P(Flavours, KubeconfigFlavourTest,
+                         ::testing::Values(KubeconfigAuth::kToken, KubeconfigAuth::kTokenFile,
+                                           KubeconfigAuth::kClientCertFiles,
+                                           KubeconfigAuth::kInlineData,
+                                           KubeconfigAuth::kInsecureSkipVerify));
+
+TEST_F(DaemonTest, FailsStartupWhenCachesCannotSync) {
+  Cluster cluster;
+  // Nothing listens on port 1 inside the namespace.
+  auto args = cluster.args(KubeconfigAuth::kToken,
+                           {"--master=https://127.0.0.1:1", "--cache-sync-timeout=2s"});
+  DaemonProcess daemon(cluster.netns(), cluster.dir(), args);
+  const auto status = daemon.process().wait_for(30s);
+  ASSERT_TRUE(status.has_value()) << daemon.log();
+  EXPECT_EQ(status->code, 1);
+  EXPECT_NE(daemon.log().find("failed to synchronize cache: 2s timeout"), std::string::npos)
+      << daemon.log();
+}
+
+}  // namespace
+}  // namespace kr::test
