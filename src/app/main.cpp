@@ -4,10 +4,12 @@
 
 #include <iostream>
 #include <span>
+#include <string_view>
 #include <variant>
 
 #include "app/daemon.h"
 #include "app/version.h"
+#include "bgp/admin/cli.h"
 #include "base/log.h"
 #include "k8s/client_config.h"
 #include "observe/build_info.h"
@@ -15,6 +17,12 @@
 
 int main(int argc, char** argv) {
   using namespace kr;
+  // `kube-router bgp ...` inspects a running speaker (docs/bgp.md); everything else is the
+  // daemon's command line.
+  if (argc > 1 && std::string_view(argv[1]) == "bgp") {
+    return bgp::admin::run_bgp_cli(
+        std::span<const char* const>(argv + 2, static_cast<size_t>(argc - 2)));
+  }
   const std::string compiler = observe::compiler_id();
   const options::BuildInfo build{
       .version = app::kVersion, .build_date = app::kBuildDate, .compiler = compiler};
