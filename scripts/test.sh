@@ -4,8 +4,9 @@
 #   1. unit tests                      (GCC, RelWithDebInfo)
 #   2. integration tests               (root: network namespaces, real iptables,
 #                                       ipset, CNI plugins, BGP daemons, kubectl)
-#   3. unit + integration under ASan/UBSan
-#   4. fuzzers for a bounded time      (clang libFuzzer)
+#   3. kernel VM tests                 (qemu: IPVS, dummy, ipip, fou)
+#   4. unit + integration under ASan/UBSan
+#   5. fuzzers for a bounded time      (clang libFuzzer)
 # Usage: scripts/test.sh [--quick]   (--quick: tiers 1-2 only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +51,7 @@ if [ "$quick" = 0 ]; then
   section "build (ASan + UBSan)"
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKR_SANITIZE=ON -DKR_BENCH=OFF >/dev/null
   cmake --build build-asan -j "$jobs"
-  section "tier 3: unit + integration under sanitizers"
+  section "tier 4: unit + integration under sanitizers"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   jobs=1 run_ctest build-asan 'unit|integration'
 
