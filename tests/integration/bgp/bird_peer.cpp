@@ -73,6 +73,11 @@ SeenRib BirdPeer::rib(const std::string& table) const {
   return parse_bird_routes(birdc("show route all table " + table));
 }
 
+std::optional<int> BirdPeer::pid() const {
+  if (!process_) return std::nullopt;
+  return process_->pid();
+}
+
 std::string BirdPeer::log() const {
   return read_file_or_empty(dir_ / "bird.out") + read_file_or_empty(dir_ / "bird.log");
 }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "seen_route.h"
@@ -29,6 +30,7 @@ class BirdPeer {
   // route all`.
   SeenRib rib(const std::string& table) const;
   std::string log() const;
+  std::optional<int> pid() const;
 
  private:
   const ScopedNetns& netns_;

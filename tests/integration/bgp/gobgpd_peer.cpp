@@ -105,7 +105,7 @@ void GobgpdPeer::start() {
   // The gRPC API stays on the namespace's own loopback (nothing else there).
   process_ = std::make_unique<Subprocess>(
       netns_.spawn({"gobgpd", "-f", (dir_ / "gobgpd.toml").string(), "-t", "toml", "--api-hosts",
-                    "127.0.0.1:50051", "--log-level", "debug"},
+                    "127.0.0.1:50051", "--log-level", config_.log_level},
                    o));
 }
 

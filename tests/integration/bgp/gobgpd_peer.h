@@ -36,6 +36,8 @@ struct GobgpConfig {
   std::string router_id{};
   std::vector<std::string> listen_addresses{};
   std::vector<GobgpNeighbor> neighbors{};
+  // Debug logs explain test failures; benchmarks use gobgpd's default, info.
+  std::string log_level = "debug";
 };
 
 class GobgpdPeer {
