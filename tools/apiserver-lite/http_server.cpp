@@ -39,6 +39,19 @@ struct Connection {
   bool idle = false;  // waiting for the next request
 };
 
+// Lingering close: a client still sending the rest of a refused body would get a reset (and
+// lose our answer) if we closed now, so read and discard for a moment first.
+asio::awaitable<void> drain_rest(TlsStream& stream) {
+  constexpr size_t kMaxDrain = 16 * 1024 * 1024;
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  char sink[16384];
+  boost::system::error_code ec;
+  for (size_t drained = 0; !ec && drained < kMaxDrain;) {
+    drained += co_await stream.async_read_some(asio::buffer(sink),
+                                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -178,8 +191,11 @@ asio::awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
         http::response<http::string_body> response{http::status::payload_too_large, 11};
         response.set(http::field::content_type, "application/json");
         response.body() = status_json(request_entity_too_large());
+        response.keep_alive(false);
         response.prepare_payload();
+        lowest.expires_after(kWriteTimeout);
         co_await http::async_write(*stream, response, asio::use_awaitable);
+        co_await drain_rest(*stream);
         break;
       }
       if (ec) {
