@@ -1,9 +1,14 @@
 #include "controllers/netpol/applier.h"
 
+#include <chrono>
+#include <future>
+#include <vector>
+
 #include "base/log.h"
 #include "controllers/netpol/names.h"
 #include "controllers/netpol/netpol_metrics.h"
 #include "controllers/netpol/static_chains.h"
+#include "observe/metric_values.h"
 
 namespace kr::netpol {
 namespace {
@@ -19,63 +24,93 @@ ApplyResult Applier::apply(const DesiredState& desired, bool read_kernel) {
   ApplyResult result;
   std::optional<Known> known = std::move(known_);
   known_.reset();  // restored only if every step below succeeds
+  std::vector<Family> families;
+  for (const Family f : netfilter::kFamilies) {
+    if (desired.family(f)) families.push_back(f);
+  }
+
   if (read_kernel || !known) {
     known.emplace();
     result.read_kernel = true;
-    for (const Family f : netfilter::kFamilies) {
-      if (desired.family(f)) {
+    // The three reads are independent; run them side by side.
+    std::vector<std::future<netfilter::FilterTable>> saves;
+    for (const Family f : families) {
+      saves.push_back(std::async(std::launch::async, [this, f] {
         ScopedTimer timer(metrics_ ? metrics_->save_time[index(f)] : nullptr);
-        known->tables[index(f)] = netfilter::parse_filter_save(iptables_.save_filter(f));
-      }
+        return netfilter::parse_filter_save(iptables_.save_filter(f));
+      }));
     }
     known->ipsets = netfilter::parse_ipset_save(ipset_.save());
-  }
-
-  std::array<netfilter::IpsetPlan, 2> set_plans;
-  for (const Family f : netfilter::kFamilies) {
-    const auto& family = desired.family(f);
-    if (!family) continue;
-    netfilter::IpsetPlan& plan = set_plans[index(f)];
-    plan = netfilter::plan_ipsets(family->ipsets, known->ipsets, f, is_firewall_ipset,
-                                  swap_set_name(f));
-    if (!plan.update_script.empty()) {
-      ScopedTimer timer(metrics_ ? metrics_->ipset_restore_time[index(f)] : nullptr);
-      ipset_.restore(plan.update_script);
-      ++result.ipset_restores;
-      result.sets_written += plan.sets_created + plan.sets_swapped;
+    for (size_t i = 0; i < families.size(); ++i) {
+      known->tables[index(families[i])] = saves[i].get();
     }
   }
 
-  for (const Family f : netfilter::kFamilies) {
-    const auto& family = desired.family(f);
-    if (!family) continue;
-    const netfilter::FilterPlan plan =
-        netfilter::plan_filter(family->filter, *known->tables[index(f)], is_firewall_chain);
-    if (!plan.empty()) {
-      KR_V(2, "restoring {} {} filter rules: {} created, {} rewritten, {} edited, {} deleted",
-           backend_name(iptables_.backend()), family_name(f), plan.chains_created,
-           plan.chains_rewritten, plan.chains_edited, plan.chains_deleted);
+  // Sets first, both families in one run, so the rules written next find them.
+  std::string update_sets, destroy_sets;
+  std::vector<Family> set_families;
+  for (const Family f : families) {
+    const netfilter::IpsetPlan plan = netfilter::plan_ipsets(
+        desired.family(f)->ipsets, known->ipsets, f, is_firewall_ipset, swap_set_name(f));
+    if (!plan.update_script.empty()) set_families.push_back(f);
+    update_sets += plan.update_script;
+    destroy_sets += plan.destroy_script;
+    result.sets_written += plan.sets_created + plan.sets_swapped;
+  }
+  if (!update_sets.empty()) {
+    const auto start = std::chrono::steady_clock::now();
+    ipset_.restore(update_sets);
+    ++result.ipset_restores;
+    if (metrics_) {
+      for (const Family f : set_families) {
+        metrics_->ipset_restore_time[index(f)]->observe(std::chrono::steady_clock::now() - start);
+      }
+    }
+  }
+
+  // One transaction per family; the two tables are independent, so they are written at once.
+  std::vector<std::future<size_t>> restores;
+  for (const Family f : families) {
+    netfilter::FilterPlan plan = netfilter::plan_filter(
+        desired.family(f)->filter, *known->tables[index(f)], is_firewall_chain);
+    if (plan.empty()) continue;
+    KR_V(2, "restoring {} {} filter rules: {} created, {} rewritten, {} edited, {} deleted",
+         backend_name(iptables_.backend()), family_name(f), plan.chains_created,
+         plan.chains_rewritten, plan.chains_edited, plan.chains_deleted);
+    ++result.iptables_restores;
+    result.chains_written +=
+        plan.chains_created + plan.chains_rewritten + plan.chains_edited + plan.chains_deleted;
+    restores.push_back(std::async(std::launch::async, [this, f, plan = std::move(plan)] {
       ScopedTimer timer(metrics_ ? metrics_->restore_time[index(f)] : nullptr);
       iptables_.restore_filter(f, plan.document);
-      ++result.iptables_restores;
-      result.chains_written +=
-          plan.chains_created + plan.chains_rewritten + plan.chains_edited + plan.chains_deleted;
+      return size_t{1};
+    }));
+  }
+  std::optional<netfilter::NetfilterError> failure;
+  for (auto& r : restores) {
+    try {
+      r.get();
+    } catch (const netfilter::NetfilterError& e) {
+      failure = e;
     }
   }
-
-  Known now;
-  for (const Family f : netfilter::kFamilies) {
-    const auto& family = desired.family(f);
-    if (!family) continue;
-    now.tables[index(f)] = netfilter::expected_table(family->filter);
-    now.ipsets.merge(netfilter::expected_ipsets(family->ipsets));
+  if (failure) {
+    throw *failure;
   }
-  for (const netfilter::IpsetPlan& plan : set_plans) {
-    if (plan.destroy_script.empty()) continue;
+
+  if (!result.wrote() && !result.read_kernel && destroy_sets.empty()) {
+    known_ = std::move(known);  // nothing changed: what we knew is still what the kernel has
+    return result;
+  }
+  Known now;
+  for (const Family f : families) {
+    now.tables[index(f)] = netfilter::expected_table(desired.family(f)->filter);
+    now.ipsets.merge(netfilter::expected_ipsets(desired.family(f)->ipsets));
+  }
+  if (!destroy_sets.empty()) {
     try {
-      ipset_.restore(plan.destroy_script);
+      ipset_.restore(destroy_sets);
       ++result.ipset_restores;
-      result.sets_written += plan.sets_destroyed;
     } catch (const netfilter::NetfilterError& e) {
       // Enforcement is complete without this; a set some other rule still uses stays, and the
       // next full resync (which reads the kernel) tries again.

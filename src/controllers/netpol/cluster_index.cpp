@@ -1,8 +1,8 @@
 #include "controllers/netpol/cluster_index.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include "controllers/netpol/build_cache.h"
 
 namespace kr::netpol {
 namespace {
@@ -37,29 +37,23 @@ std::optional<int> named_port(const k8s::Pod& pod, std::string_view protocol,
   return std::nullopt;
 }
 
-ClusterIndex::ClusterIndex(const ClusterState& state, const NodeFacts& node,
+ClusterIndex::ClusterIndex(const ClusterState& state, const NodeFacts& node, BuildCache& cache,
                            std::vector<Problem>& problems) {
   pods_.reserve(state.pods.size());
   for (const auto& pod : state.pods) {
     if (!pod_is_actionable(*pod)) {
       continue;
     }
-    PodEntry entry{.pod = pod.get(),
-                   .ns = pod->meta.namespace_.view(),
-                   .name = pod->meta.name,
-                   .ips = {},
-                   .local = is_local(*pod, node)};
-    for (const std::string& ip : pod->pod_ips) {
-      if (auto address = parse_address(ip)) {
-        entry.ips[static_cast<int>(address->family)].push_back(std::move(address->text));
-      } else {
-        problems.push_back({"pod", pod->meta.key(),
-                            fmt::format("status.podIPs entry '{}' is not an IP address", ip)});
-      }
+    const PodCompilation& compiled = cache.pod(pod);
+    problems.insert(problems.end(), compiled.problems.begin(), compiled.problems.end());
+    if (compiled.ips[0].empty() && compiled.ips[1].empty()) {
+      continue;
     }
-    if (!entry.ips[0].empty() || !entry.ips[1].empty()) {
-      pods_.push_back(std::move(entry));
-    }
+    pods_.push_back(PodEntry{.pod = pod.get(),
+                             .ns = pod->meta.namespace_.view(),
+                             .name = pod->meta.name,
+                             .ips = &compiled.ips,
+                             .local = is_local(*pod, node)});
   }
   std::sort(pods_.begin(), pods_.end(), [](const PodEntry& a, const PodEntry& b) {
     return a.ns != b.ns ? a.ns < b.ns : a.name < b.name;
@@ -93,6 +87,17 @@ const k8s::StringMap& ClusterIndex::namespace_labels(std::string_view ns) const 
   static const k8s::StringMap kNone;
   const auto it = namespace_labels_.find(ns);
   return it == namespace_labels_.end() ? kNone : it->second;
+}
+
+const std::vector<const PodEntry*>* ClusterIndex::find_selection(
+    const std::string& definition) const {
+  const auto it = selections_.find(definition);
+  return it == selections_.end() ? nullptr : &it->second;
+}
+
+const std::vector<const PodEntry*>& ClusterIndex::store_selection(
+    std::string definition, std::vector<const PodEntry*> pods) const {
+  return selections_.insert_or_assign(std::move(definition), std::move(pods)).first->second;
 }
 
 }  // namespace kr::netpol

@@ -14,16 +14,18 @@
 
 namespace kr::netpol {
 
+class BuildCache;
+
 struct PodEntry {
   const k8s::Pod* pod = nullptr;
   std::string_view ns;
   std::string_view name;
   // status.podIPs of each family in canonical text, API order (the first is the pod's address
-  // for its chain and as a peer). Unparsable entries are dropped with a warning.
-  std::array<std::vector<std::string>, 2> ips;
+  // for its chain and as a peer); unparsable entries are left out and reported.
+  const std::array<std::vector<std::string>, 2>* ips = nullptr;
   bool local = false;  // runs on this node
 
-  const std::vector<std::string>& ips_of(Family f) const { return ips[static_cast<int>(f)]; }
+  const std::vector<std::string>& ips_of(Family f) const { return (*ips)[static_cast<int>(f)]; }
 };
 
 // Not finished (Failed/Succeeded/Completed), not hostNetwork, and has an IP.
@@ -35,9 +37,10 @@ std::optional<int> named_port(const k8s::Pod& pod, std::string_view protocol,
 
 class ClusterIndex {
  public:
-  // Keeps views into `state`, which must outlive the index. Unusable pod addresses are added
-  // to `problems`.
-  ClusterIndex(const ClusterState& state, const NodeFacts& node, std::vector<Problem>& problems);
+  // Keeps views into `state` and `cache`, which must outlive the index. Unusable pod addresses
+  // are added to `problems`.
+  ClusterIndex(const ClusterState& state, const NodeFacts& node, BuildCache& cache,
+               std::vector<Problem>& problems);
   ClusterIndex(const ClusterIndex&) = delete;
   ClusterIndex& operator=(const ClusterIndex&) = delete;
 
@@ -51,11 +54,18 @@ class ClusterIndex {
   // API server sets on every namespace (kubernetes.io/metadata.name), so selectors on it work.
   const k8s::StringMap& namespace_labels(std::string_view ns) const;
 
+  // The pods a peer selects, memoized for this pass by the peer's canonical definition: many
+  // policies name the same peers, and each selection scans pods.
+  const std::vector<const PodEntry*>* find_selection(const std::string& definition) const;
+  const std::vector<const PodEntry*>& store_selection(std::string definition,
+                                                      std::vector<const PodEntry*> pods) const;
+
  private:
   std::vector<PodEntry> pods_;
   std::unordered_map<std::string_view, std::vector<const PodEntry*>> by_namespace_;
   std::unordered_map<std::string_view, k8s::StringMap> namespace_labels_;
   std::vector<std::string_view> namespace_names_;
+  mutable std::unordered_map<std::string, std::vector<const PodEntry*>> selections_;
 };
 
 }  // namespace kr::netpol

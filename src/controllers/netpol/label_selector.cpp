@@ -1,6 +1,7 @@
 #include "controllers/netpol/label_selector.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -59,6 +60,24 @@ bool selector_matches(const k8s::LabelSelector& selector, const k8s::StringMap& 
 
 bool selector_is_empty(const k8s::LabelSelector& selector) {
   return selector.match_labels.empty() && selector.match_expressions.empty();
+}
+
+std::string canonical_selector(const k8s::LabelSelector& selector) {
+  std::string out;
+  for (const auto& [key, value] : selector.match_labels) {  // StringMap keeps keys sorted
+    fmt::format_to(std::back_inserter(out), "{}={},", key.view(), value.view());
+  }
+  std::vector<std::string> expressions;
+  for (const k8s::LabelSelectorRequirement& r : selector.match_expressions) {
+    std::vector<std::string_view> values;
+    for (const k8s::Interned& v : r.values) values.push_back(v.view());
+    std::sort(values.begin(), values.end());
+    expressions.push_back(
+        fmt::format("{} {} ({})", r.key.view(), r.op.view(), fmt::join(values, ",")));
+  }
+  std::sort(expressions.begin(), expressions.end());
+  fmt::format_to(std::back_inserter(out), "|{}", fmt::join(expressions, ";"));
+  return out;
 }
 
 }  // namespace kr::netpol

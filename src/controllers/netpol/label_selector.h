@@ -19,4 +19,8 @@ bool selector_matches(const k8s::LabelSelector& selector, const k8s::StringMap& 
 // True for the selector that selects everything.
 bool selector_is_empty(const k8s::LabelSelector& selector);
 
+// A text equal for selectors that select the same labels however they were written (pairs and
+// expressions sorted, values sorted): names the ipsets whose members a selector defines.
+std::string canonical_selector(const k8s::LabelSelector& selector);
+
 }  // namespace kr::netpol

@@ -10,14 +10,6 @@ namespace {
 
 constexpr size_t kMaxCommentBytes = 120;
 
-std::string set_name(std::string_view prefix, Family f, std::string_view hash_input) {
-  return fmt::format("{}{}{}", f == Family::kIPv6 ? "inet6:" : "", prefix, hash16(hash_input));
-}
-
-std::string_view rule_word(Direction d) {
-  return d == Direction::kIngress ? "ingressrule" : "egressrule";
-}
-
 }  // namespace
 
 std::string_view direction_name(Direction d) {
@@ -53,23 +45,9 @@ std::string policy_chain_name(std::string_view ns, std::string_view policy, Dire
          hash16(fmt::format("{}{}{}{}", ns, policy, direction_name(d), family_name(f)));
 }
 
-std::string peer_pods_set_name(std::string_view ns, std::string_view policy, Direction d,
-                               size_t rule, Family f) {
-  return set_name(d == Direction::kIngress ? "KUBE-SRC-" : "KUBE-DST-", f,
-                  fmt::format("{}{}{}{}{}pod", ns, policy, rule_word(d), rule, family_name(f)));
-}
-
-std::string peer_ipblock_set_name(std::string_view ns, std::string_view policy, Direction d,
-                                  size_t rule, Family f) {
-  return set_name(d == Direction::kIngress ? "KUBE-SRC-" : "KUBE-DST-", f,
-                  fmt::format("{}{}{}{}{}ipblock", ns, policy, rule_word(d), rule, family_name(f)));
-}
-
-std::string named_port_set_name(std::string_view ns, std::string_view policy, Direction d,
-                                size_t rule, size_t port, Family f, int number) {
-  return set_name("KUBE-DST-", f,
-                  fmt::format("{}{}{}{}{}{}namedport{}", ns, policy, rule_word(d), rule, port,
-                              family_name(f), number));
+std::string set_name(std::string_view prefix, Family f, std::string_view definition) {
+  return fmt::format("{}{}{}", f == Family::kIPv6 ? "inet6:" : "", prefix,
+                     hash16(fmt::format("{}{}", definition, family_name(f))));
 }
 
 std::string local_pods_set_name(Family f) {

@@ -1,10 +1,12 @@
 // Names of the chains and ipsets the firewall owns, and the comments on its rules.
 //
-// Names are upstream's (netpol.md §5): a prefix plus the first 16 characters of the RFC 4648
-// base32 encoding of SHA-256 over identifying strings concatenated without separators, IPv6 set
-// names prefixed "inet6:". One deliberate difference: upstream mixes a per-sync timestamp into
-// chain names, so every sync renames (and rewrites) every chain; ours leave it out, so an
-// unchanged pod or policy keeps its chain and causes no kernel write (docs/differences.md).
+// Names follow upstream's scheme (netpol.md §5): a prefix plus the first 16 characters of the
+// RFC 4648 base32 encoding of SHA-256 over identifying strings, IPv6 set names prefixed
+// "inet6:". Deliberate differences (differences.md here): upstream mixes a per-sync timestamp
+// into chain names, so every sync renames (and rewrites) every chain, ours leave it out so an
+// unchanged pod or policy keeps its chain and causes no kernel write; and sets are named by
+// what defines their members rather than by policy and rule index, so identical peers share one
+// set.
 #pragma once
 
 #include <cstddef>
@@ -32,18 +34,12 @@ std::string pod_chain_name(std::string_view ns, std::string_view pod);
 // family, so ingress rules can never satisfy an egress check (netpol.md §8's quirk).
 std::string policy_chain_name(std::string_view ns, std::string_view policy, Direction d, Family f);
 
-// Set of the peer pods of rule `rule` (upstream's "...ingressrule<i><family>pod"): KUBE-SRC-
-// for ingress sources, KUBE-DST- for egress destinations.
-std::string peer_pods_set_name(std::string_view ns, std::string_view policy, Direction d,
-                               size_t rule, Family f);
-// Set of the ipBlock peers of rule `rule` (upstream's "...<family>ipblock"), hash:net.
-std::string peer_ipblock_set_name(std::string_view ns, std::string_view policy, Direction d,
-                                  size_t rule, Family f);
-// Set of the pods whose named port `port` (index in the rule's ports) resolves to `number`
-// (upstream's "...<rule><port><family>namedport", plus the number: one name can map to
-// different numbers on different pods). Always KUBE-DST-: named ports are destination ports.
-std::string named_port_set_name(std::string_view ns, std::string_view policy, Direction d,
-                                size_t rule, size_t port, Family f, int number);
+// A set named after what defines its members (a canonical text of the peers or ipBlocks it
+// stands for; see policy_chains.h), so every rule of every policy with the same peers shares
+// one set and a set keeps its name while its members change. KUBE-SRC- for sets matched as
+// sources (ingress peers), KUBE-DST- for destinations (egress peers, named ports), "inet6:"
+// first for IPv6: upstream's prefixes, which its cleanup and ours look for.
+std::string set_name(std::string_view prefix, Family f, std::string_view definition);
 
 // The default-deny set of local pods whose chain is programmed (netpol.md §9).
 std::string local_pods_set_name(Family f);

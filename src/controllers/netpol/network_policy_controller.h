@@ -34,6 +34,7 @@ class ReconcileLoop;
 namespace kr::netpol {
 
 class Applier;
+class BuildCache;
 struct NetpolMetrics;
 
 class NetworkPolicyController {
@@ -89,6 +90,7 @@ class NetworkPolicyController {
   Parts parts_;
   std::unique_ptr<NetpolMetrics> metrics_;
   std::unique_ptr<Applier> applier_;
+  std::unique_ptr<BuildCache> build_cache_;  // worker thread only
   std::unique_ptr<controllers::ReconcileLoop> loop_;
 
   std::atomic<uint64_t> changes_{0};  // bumped by every relevant change

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "controllers/netpol/build_cache.h"
 #include "controllers/netpol/cluster_index.h"
 #include "controllers/netpol/names.h"
 
@@ -23,16 +24,12 @@ struct PolicyJump {
   std::string policy_key;  // namespace/name, for the comment
 };
 
-// Rules of the pod's chain for address `ip` of family f. `jumps` lists the policies selecting
-// the pod; a direction without any is allowed by default.
-std::vector<std::string> pod_chain_rules(const PodEntry& pod, std::string_view ip, Family f,
-                                         const std::vector<PolicyJump>& jumps);
+// The parts of the pod's chain and jumps for address `ip` that do not depend on policies.
+PodRules make_pod_rules(const PodEntry& pod, std::string_view ip, Family f);
 
-// The jumps from KUBE-ROUTER-INPUT/FORWARD/OUTPUT to the pod's chain.
-struct TopLevelJumps {
-  std::vector<std::string> input, forward, output;
-};
-void add_pod_jumps(const PodEntry& pod, std::string_view ip, Family f, const std::string& chain,
-                   TopLevelJumps& out);
+// The pod's chain: `jumps` lists the policies selecting the pod; a direction without any is
+// allowed by default.
+std::vector<std::string> pod_chain_rules(const PodRules& pod, std::string_view ip, Family f,
+                                         const std::vector<PolicyJump>& jumps);
 
 }  // namespace kr::netpol

@@ -1,157 +1,197 @@
 #include "controllers/netpol/policy_chains.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
-#include <map>
 
 #include "controllers/netpol/names.h"
 #include "controllers/netpol/rule_text.h"
 
 namespace kr::netpol {
-namespace {
 
 // One way a rule's peers can match: a set of peer addresses, or anything.
-struct PeerMatch {
+struct PolicyChainBuilder::PeerMatch {
   std::string set;        // empty: any peer
   std::string_view kind;  // "pods", "cidr", "any" (comment)
 };
 
 // One way a rule's ports can match.
-struct PortMatch {
+struct PolicyChainBuilder::PortMatch {
   std::string protocol;  // empty: any protocol and port
   int first = 0;         // 0: every port of the protocol
   int last = 0;
   std::string named_set;  // destinations on which a named port has this number
 };
 
-void add_set(netfilter::DesiredIpsets& out, const std::string& name, std::string_view type,
-             Family f, std::vector<std::string> members) {
-  std::sort(members.begin(), members.end());
-  members.erase(std::unique(members.begin(), members.end()), members.end());
-  out[name] = netfilter::IpsetSpec{std::string(type), f, std::move(members)};
+namespace {
+
+std::string_view peer_prefix(Direction d) {
+  return d == Direction::kIngress ? "KUBE-SRC-" : "KUBE-DST-";
 }
 
-std::vector<PeerMatch> peer_matches(const ResolvedPolicy& policy, const ResolvedRule& rule,
-                                    size_t index, Direction d, Family f,
-                                    netfilter::DesiredIpsets& out) {
-  if (rule.any_peer) {
+}  // namespace
+
+const std::string& PolicyChainBuilder::set_name_for(std::string_view prefix,
+                                                    const std::string& definition) {
+  return cache_.name(fmt::format("{}{}{}", prefix, family_name(family_), definition),
+                     [&] { return set_name(prefix, family_, definition); });
+}
+
+void PolicyChainBuilder::add_set(netfilter::DesiredIpsets& sets, const std::string& name,
+                                 std::string_view type, std::vector<std::string> members) {
+  std::sort(members.begin(), members.end());
+  members.erase(std::unique(members.begin(), members.end()), members.end());
+  sets[name] = netfilter::IpsetSpec{std::string(type), family_, std::move(members)};
+}
+
+std::vector<PolicyChainBuilder::PeerMatch> PolicyChainBuilder::peer_matches(
+    const ResolvedRule& rule, Direction d, netfilter::DesiredIpsets& sets) {
+  if (rule.spec->any_peer) {
     return {{"", "any"}};
   }
-  const std::string_view ns = policy.policy->meta.namespace_.view();
-  const std::string& name = policy.policy->meta.name;
   std::vector<PeerMatch> matches;
-  std::vector<std::string> ips;
-  for (const PodEntry* p : rule.pods) {
-    ips.insert(ips.end(), p->ips_of(f).begin(), p->ips_of(f).end());
-  }
-  if (!ips.empty()) {
-    const std::string set = peer_pods_set_name(ns, name, d, index, f);
-    add_set(out, set, "hash:ip", f, std::move(ips));
-    matches.push_back({set, "pods"});
+  if (!rule.spec->pod_peers.empty()) {
+    const std::string& pods_set =
+        set_name_for(peer_prefix(d), "pods:" + rule.spec->pods_definition);
+    if (out_.ipsets.contains(pods_set)) {
+      matches.push_back({pods_set, "pods"});  // same definition, same members: built already
+    } else {
+      std::vector<std::string> ips;
+      for (const PodEntry* p : rule.pods) {
+        ips.insert(ips.end(), p->ips_of(family_).begin(), p->ips_of(family_).end());
+      }
+      if (!ips.empty()) {
+        add_set(sets, pods_set, "hash:ip", std::move(ips));
+        matches.push_back({pods_set, "pods"});
+      }
+    }
   }
   std::vector<std::string> blocks;
-  for (const Cidr& c : rule.blocks) {
-    if (c.family == f) {
+  for (const Cidr& c : rule.spec->blocks) {
+    if (c.family == family_) {
       blocks.push_back(c.member_text());
     }
   }
   if (!blocks.empty()) {
-    const std::string set = peer_ipblock_set_name(ns, name, d, index, f);
-    add_set(out, set, "hash:net", f, std::move(blocks));
+    std::sort(blocks.begin(), blocks.end());
+    const std::string& set =
+        set_name_for(peer_prefix(d), fmt::format("cidr:{}", fmt::join(blocks, ",")));
+    if (!out_.ipsets.contains(set)) {
+      add_set(sets, set, "hash:net", std::move(blocks));
+    }
     matches.push_back({set, "cidr"});
   }
   return matches;
 }
 
-// Named port j of rule `index`: on which destination pods it resolves to which number.
-// Ingress: the policy's own pods; egress: every pod in the cluster (the rule's peer sets then
-// narrow the destinations down).
-std::vector<PortMatch> named_port_matches(const ResolvedPolicy& policy, const PortSpec& port,
-                                          size_t index, size_t j, Direction d, Family f,
-                                          const ClusterIndex& cluster,
-                                          netfilter::DesiredIpsets& out) {
-  std::map<int, std::vector<std::string>> by_number;
+const std::map<int, std::vector<std::string>>& PolicyChainBuilder::named_port_groups(
+    const std::string& definition, const std::vector<const PodEntry*>* pods, const PortSpec& port) {
+  const auto it = named_ports_.find(definition);
+  if (it != named_ports_.end()) {
+    return it->second;
+  }
+  std::map<int, std::vector<std::string>> groups;
   const auto consider = [&](const PodEntry& p) {
-    if (p.ips_of(f).empty()) return;
+    if (p.ips_of(family_).empty()) return;
     if (const auto number = named_port(*p.pod, port.protocol, port.name)) {
-      auto& ips = by_number[*number];
-      ips.insert(ips.end(), p.ips_of(f).begin(), p.ips_of(f).end());
+      auto& ips = groups[*number];
+      ips.insert(ips.end(), p.ips_of(family_).begin(), p.ips_of(family_).end());
     }
   };
-  if (d == Direction::kIngress) {
-    for (const PodEntry* p : policy.targets) consider(*p);
+  if (pods) {
+    for (const PodEntry* p : *pods) consider(*p);
   } else {
-    for (const PodEntry& p : cluster.pods()) consider(p);
+    for (const PodEntry& p : cluster_.pods()) consider(p);
   }
-  std::vector<PortMatch> matches;
-  for (auto& [number, ips] : by_number) {
-    const std::string set = named_port_set_name(policy.policy->meta.namespace_.view(),
-                                                policy.policy->meta.name, d, index, j, f, number);
-    add_set(out, set, "hash:ip", f, std::move(ips));
-    matches.push_back({port.protocol, number, number, set});
-  }
-  return matches;
+  return named_ports_.emplace(definition, std::move(groups)).first->second;
 }
 
-std::vector<PortMatch> port_matches(const ResolvedPolicy& policy, const ResolvedRule& rule,
-                                    size_t index, Direction d, Family f,
-                                    const ClusterIndex& cluster, netfilter::DesiredIpsets& out) {
-  if (rule.ports.empty()) {
+std::vector<PolicyChainBuilder::PortMatch> PolicyChainBuilder::port_matches(
+    const ResolvedPolicy& policy, const ResolvedRule& rule, Direction d,
+    netfilter::DesiredIpsets& sets) {
+  if (rule.spec->ports.empty()) {
     return {PortMatch{}};
   }
   std::vector<PortMatch> matches;
-  for (size_t j = 0; j < rule.ports.size(); ++j) {
-    const PortSpec& port = rule.ports[j];
-    if (!port.name.empty()) {
-      for (PortMatch& m : named_port_matches(policy, port, index, j, d, f, cluster, out)) {
-        matches.push_back(std::move(m));
-      }
-    } else {
+  for (const PortSpec& port : rule.spec->ports) {
+    if (port.name.empty()) {
       matches.push_back({port.protocol, port.port.value_or(0), port.end_port.value_or(0), ""});
+      continue;
+    }
+    // Named ports are destination ports: for ingress the policy's own pods, for egress every
+    // pod in the cluster (the rule's peer sets then narrow the destinations down).
+    const bool ingress = d == Direction::kIngress;
+    const std::string definition =
+        fmt::format("np:{}/{}:{}", port.protocol, port.name,
+                    ingress ? policy.spec->targets_definition : std::string("*"));
+    const auto& groups = named_port_groups(definition, ingress ? &policy.targets : nullptr, port);
+    for (const auto& [number, ips] : groups) {
+      const std::string& set = set_name_for("KUBE-DST-", fmt::format("{}={}", definition, number));
+      if (!out_.ipsets.contains(set)) {
+        add_set(sets, set, "hash:ip", ips);
+      }
+      matches.push_back({port.protocol, number, number, set});
     }
   }
   return matches;
 }
 
-}  // namespace
-
-std::string add_policy_chain(const ResolvedPolicy& policy, Direction d, Family f,
-                             const ClusterIndex& cluster, FamilyRuleset& out) {
-  const std::string chain =
-      policy_chain_name(policy.policy->meta.namespace_.view(), policy.policy->meta.name, d, f);
-  std::vector<std::string>& rules = out.filter.chains[chain];
-  const std::vector<ResolvedRule>& resolved = policy.rules(d);
-  for (size_t i = 0; i < resolved.size(); ++i) {
+std::string PolicyChainBuilder::add(const ResolvedPolicy& policy, Direction d) {
+  const CompiledPolicy& spec = *policy.spec;
+  const std::string& chain =
+      cache_.name(fmt::format("chain:{}{}{}", spec.key, direction_name(d), family_name(family_)),
+                  [&] { return policy_chain_name(spec.ns(), spec.object->meta.name, d, family_); });
+  // What the rules are made of; equal to the last pass's, the rules are too.
+  struct Combination {
+    const PeerMatch* peer;
+    const PortMatch* port;
+  };
+  std::vector<std::vector<PeerMatch>> peers;
+  std::vector<std::vector<PortMatch>> ports;
+  std::vector<Combination> combinations;
+  std::string signature;
+  peers.reserve(policy.rules(d).size());
+  ports.reserve(policy.rules(d).size());
+  for (const ResolvedRule& resolved : policy.rules(d)) {
     netfilter::DesiredIpsets sets;
-    const std::vector<PeerMatch> peers = peer_matches(policy, resolved[i], i, d, f, sets);
-    const std::vector<PortMatch> ports = port_matches(policy, resolved[i], i, d, f, cluster, sets);
-    if (peers.empty() || ports.empty()) {
+    peers.push_back(peer_matches(resolved, d, sets));
+    ports.push_back(port_matches(policy, resolved, d, sets));
+    if (peers.back().empty() || ports.back().empty()) {
       continue;  // no peer in this family, or named ports found on no pod: allows nothing
     }
-    out.ipsets.merge(sets);
-    for (const PeerMatch& peer : peers) {
-      for (const PortMatch& port : ports) {
-        Rule match;
-        if (!port.protocol.empty()) {
-          match.protocol(port.protocol);
-        }
-        match.comment(fmt::format("{} {} {}{}", policy.key, direction_name(d), peer.kind,
-                                  port.named_set.empty() ? "" : " np"));
-        if (!peer.set.empty()) {
-          match.match_set(peer.set, d == Direction::kIngress ? "src" : "dst");
-        }
-        if (!port.named_set.empty()) {
-          match.match_set(port.named_set, "dst");
-        }
-        if (port.first > 0) {
-          match.dport(port.first, port.last);
-        }
-        rules.push_back(match.jump(fmt::format("MARK --set-xmark {}", kMarkAllowed)));
-        rules.push_back(match.match(fmt::format("-m mark --mark {}", kMarkAllowed)).jump("RETURN"));
+    out_.ipsets.merge(sets);
+    for (const PeerMatch& peer : peers.back()) {
+      for (const PortMatch& port : ports.back()) {
+        combinations.push_back({&peer, &port});
+        fmt::format_to(std::back_inserter(signature), "{} {} {} {}-{} {};", peer.set, peer.kind,
+                       port.protocol, port.first, port.last, port.named_set);
       }
     }
   }
+  out_.filter.chains[chain] = cache_.policy_chain(&spec, d, family_, signature, [&] {
+    std::vector<std::string> rules;
+    for (const Combination& c : combinations) {
+      Rule match;
+      if (!c.port->protocol.empty()) {
+        match.protocol(c.port->protocol);
+      }
+      match.comment(fmt::format("{} {} {}{}", spec.key, direction_name(d), c.peer->kind,
+                                c.port->named_set.empty() ? "" : " np"));
+      if (!c.peer->set.empty()) {
+        match.match_set(c.peer->set, d == Direction::kIngress ? "src" : "dst");
+      }
+      if (!c.port->named_set.empty()) {
+        match.match_set(c.port->named_set, "dst");
+      }
+      if (c.port->first > 0) {
+        match.dport(c.port->first, c.port->last);
+      }
+      rules.push_back(match.jump(fmt::format("MARK --set-xmark {}", kMarkAllowed)));
+      rules.push_back(match.match(fmt::format("-m mark --mark {}", kMarkAllowed)).jump("RETURN"));
+    }
+    return rules;
+  });
   return chain;
 }
 

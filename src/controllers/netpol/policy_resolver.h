@@ -1,7 +1,7 @@
 // A NetworkPolicy checked against the API's validation rules and resolved against the cluster:
 // which pods it selects, and per rule which peers and ports it allows. Follows the
 // networking.k8s.io/v1 definition where upstream kube-router differs (netpol.md §4; each
-// difference is listed in docs/differences.md):
+// difference is listed in differences.md here):
 //  - policyTypes unset: Ingress, plus Egress when the policy has egress rules (API defaulting);
 //  - an ipBlock peer is exclusive: a peer with ipBlock and a selector is invalid;
 //  - except entries are subtracted exactly (no nomatch entries to lose against other peers),
@@ -11,8 +11,13 @@
 //  - a port without protocol is TCP.
 // A policy that breaks a rule is rejected: it contributes no allow rule, but still isolates the
 // pods it selects in its directions (it fails closed, as upstream's nftables backend does).
+//
+// Two steps: compile_policy() does everything that depends on the policy object alone (it is
+// immutable, so the result can be kept while the object lives), resolve() selects pods in the
+// cluster as it is now.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,34 +35,68 @@ struct PortSpec {
   std::string name;  // named port (IANA_SVC_NAME)
 };
 
+// One podSelector/namespaceSelector peer.
+struct PodPeer {
+  std::string definition;                          // canonical text of the two selectors
+  const k8s::LabelSelector* namespaces = nullptr;  // null: the policy's own namespace
+  const k8s::LabelSelector* pods = nullptr;        // null: every pod of those namespaces
+};
+
+struct CompiledRule {
+  bool any_peer = false;  // no peers: every source (ingress) / destination (egress)
+  std::vector<PodPeer> pod_peers;
+  // The pod peers' definitions, sorted and joined: equal for rules that select the same pods
+  // by construction, so they can share one ipset.
+  std::string pods_definition;
+  std::vector<Cidr> blocks;     // ipBlock peers minus their excepts, both families
+  std::vector<PortSpec> ports;  // empty: every port and protocol
+};
+
+struct CompiledPolicy {
+  std::shared_ptr<const k8s::NetworkPolicy> object;  // keeps the selectors above alive
+  std::string key;                                   // namespace/name
+  bool ingress = false;
+  bool egress = false;
+  bool rejected = false;
+  std::string targets_definition;  // namespace and canonical podSelector
+  std::vector<CompiledRule> ingress_rules;
+  std::vector<CompiledRule> egress_rules;
+
+  std::string_view ns() const { return object->meta.namespace_.view(); }
+  bool has(Direction d) const { return d == Direction::kIngress ? ingress : egress; }
+  const std::vector<CompiledRule>& rules(Direction d) const {
+    return d == Direction::kIngress ? ingress_rules : egress_rules;
+  }
+};
+
+struct PolicyCompilation {
+  std::optional<CompiledPolicy> policy;  // nullopt: it cannot even select pods
+  std::vector<Problem> problems;         // why it is rejected or unusable
+};
+
+PolicyCompilation compile_policy(std::shared_ptr<const k8s::NetworkPolicy> policy);
+
 struct ResolvedRule {
-  bool any_peer = false;              // no peers: every source (ingress) / destination (egress)
+  const CompiledRule* spec = nullptr;
   std::vector<const PodEntry*> pods;  // union of the pod peers, sorted, unique
-  std::vector<Cidr> blocks;           // ipBlock peers minus their excepts, both families
-  std::vector<PortSpec> ports;        // empty: every port and protocol
 };
 
 struct ResolvedPolicy {
-  const k8s::NetworkPolicy* policy = nullptr;
-  std::string key;  // namespace/name
-  bool ingress = false;
-  bool egress = false;
+  const CompiledPolicy* spec = nullptr;
   std::vector<const PodEntry*> targets;  // sorted
   std::vector<ResolvedRule> ingress_rules;
   std::vector<ResolvedRule> egress_rules;
-  bool rejected = false;
 
-  bool has(Direction d) const { return d == Direction::kIngress ? ingress : egress; }
   const std::vector<ResolvedRule>& rules(Direction d) const {
     return d == Direction::kIngress ? ingress_rules : egress_rules;
   }
 };
 
-// nullopt when the policy cannot even select pods (invalid podSelector or policyTypes); the
-// reason is added to `problems`, as is the reason a policy is rejected.
-std::optional<ResolvedPolicy> resolve_policy(const k8s::NetworkPolicy& policy,
-                                             const ClusterIndex& cluster,
-                                             std::vector<Problem>& problems);
+// The pods the policy selects and each rule's pod peers, in `cluster` as it is now. With
+// `only_for_local_targets`, rules are left unresolved when no selected pod runs on this node
+// (the policy is enforced elsewhere).
+ResolvedPolicy resolve(const CompiledPolicy& policy, const ClusterIndex& cluster,
+                       bool only_for_local_targets = false);
 
 // Whether text is a valid IANA_SVC_NAME (the API's rule for named ports): 1-15 characters of
 // a-z, 0-9 and '-', at least one letter, no leading, trailing or doubled '-'.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "controllers/netpol/build_cache.h"
 #include "controllers/netpol/cluster_index.h"
 #include "controllers/netpol/names.h"
 #include "controllers/netpol/pod_chains.h"
@@ -27,7 +28,8 @@ std::vector<Cidr> node_pod_cidrs(const NodeFacts& node, std::vector<Problem>& pr
 
 FamilyRuleset build_family(Family f, const std::vector<ResolvedPolicy>& policies,
                            const ClusterIndex& cluster, const FirewallSettings& settings,
-                           const std::vector<Cidr>& pod_cidrs, DesiredState& state) {
+                           const std::vector<Cidr>& pod_cidrs, BuildCache& cache,
+                           DesiredState& state) {
   FamilyRuleset out;
   out.filter.pinned = hook_rules();
   out.filter.chains[std::string(kCommonChain)] = common_chain(f);
@@ -36,6 +38,7 @@ FamilyRuleset build_family(Family f, const std::vector<ResolvedPolicy>& policies
 
   // Which policy chains each local pod is handed to.
   std::unordered_map<const PodEntry*, std::vector<PolicyJump>> jumps;
+  PolicyChainBuilder chains(cluster, f, cache, out);
   for (const ResolvedPolicy& policy : policies) {
     std::vector<const PodEntry*> local;
     for (const PodEntry* p : policy.targets) {
@@ -47,43 +50,44 @@ FamilyRuleset build_family(Family f, const std::vector<ResolvedPolicy>& policies
       continue;  // enforced on other nodes only
     }
     for (const Direction d : {Direction::kIngress, Direction::kEgress}) {
-      if (!policy.has(d)) {
+      if (!policy.spec->has(d)) {
         continue;
       }
-      std::string chain = add_policy_chain(policy, d, f, cluster, out);
+      std::string chain = chains.add(policy, d);
       ++state.policy_chains;
       for (const PodEntry* p : local) {
-        jumps[p].push_back({chain, d, policy.key});
+        jumps[p].push_back({chain, d, policy.spec->key});
       }
     }
   }
 
-  TopLevelJumps top;
+  std::vector<std::string> input = input_exemptions(f, settings);
+  std::vector<std::string> forward, output;
   std::vector<std::string> programmed;
+  static const std::vector<PolicyJump> kNoJumps;
   for (const PodEntry& pod : cluster.pods()) {
     if (!pod.local || pod.ips_of(f).empty()) {
       continue;
     }
     // Upstream guards one address per family: the first (netpol.md §10).
     const std::string& ip = pod.ips_of(f).front();
-    const std::string chain = pod_chain_name(pod.ns, pod.name);
+    const PodRules& rules = cache.pod_rules(pod.pod, f, [&] { return make_pod_rules(pod, ip, f); });
     const auto it = jumps.find(&pod);
-    out.filter.chains[chain] =
-        pod_chain_rules(pod, ip, f, it == jumps.end() ? std::vector<PolicyJump>{} : it->second);
-    add_pod_jumps(pod, ip, f, chain, top);
+    out.filter.chains[rules.chain] =
+        pod_chain_rules(rules, ip, f, it == jumps.end() ? kNoJumps : it->second);
+    input.insert(input.end(), rules.input.begin(), rules.input.end());
+    forward.insert(forward.end(), rules.forward.begin(), rules.forward.end());
+    output.insert(output.end(), rules.output.begin(), rules.output.end());
     programmed.push_back(ip);
   }
-
-  std::vector<std::string> input = input_exemptions(f, settings);
-  input.insert(input.end(), top.input.begin(), top.input.end());
-  for (auto* chain : {&input, &top.forward, &top.output}) {
+  for (auto* chain : {&input, &forward, &output}) {
     for (std::string& rule : top_level_tail()) {
       chain->push_back(std::move(rule));
     }
   }
   out.filter.chains[std::string(kInputChain)] = std::move(input);
-  out.filter.chains[std::string(kForwardChain)] = std::move(top.forward);
-  out.filter.chains[std::string(kOutputChain)] = std::move(top.output);
+  out.filter.chains[std::string(kForwardChain)] = std::move(forward);
+  out.filter.chains[std::string(kOutputChain)] = std::move(output);
 
   state.policy_ipsets += out.ipsets.size();
   if (settings.default_deny) {
@@ -96,31 +100,36 @@ FamilyRuleset build_family(Family f, const std::vector<ResolvedPolicy>& policies
 }  // namespace
 
 DesiredState build_desired_state(const ClusterState& cluster_state, const NodeFacts& node,
-                                 const FirewallSettings& settings) {
+                                 const FirewallSettings& settings, BuildCache* cache) {
+  BuildCache local_cache;
+  BuildCache& memo = cache ? *cache : local_cache;
+  memo.begin_pass();
   DesiredState state;
-  const ClusterIndex cluster(cluster_state, node, state.problems);
-  const std::vector<Cidr> pod_cidrs = node_pod_cidrs(node, state.problems);
+  {
+    const ClusterIndex cluster(cluster_state, node, memo, state.problems);
+    const std::vector<Cidr> pod_cidrs = node_pod_cidrs(node, state.problems);
 
-  std::vector<const k8s::NetworkPolicy*> sorted;
-  for (const auto& p : cluster_state.policies) {
-    sorted.push_back(p.get());
-  }
-  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
-    return a->meta.namespace_ != b->meta.namespace_ ? a->meta.namespace_ < b->meta.namespace_
-                                                    : a->meta.name < b->meta.name;
-  });
-  std::vector<ResolvedPolicy> policies;
-  for (const k8s::NetworkPolicy* p : sorted) {
-    if (auto resolved = resolve_policy(*p, cluster, state.problems)) {
-      policies.push_back(std::move(*resolved));
+    std::vector<const CompiledPolicy*> compiled;
+    for (const auto& p : cluster_state.policies) {
+      const PolicyCompilation& c = memo.policy(p);
+      state.problems.insert(state.problems.end(), c.problems.begin(), c.problems.end());
+      if (c.policy) compiled.push_back(&*c.policy);
+    }
+    std::sort(compiled.begin(), compiled.end(),
+              [](const CompiledPolicy* a, const CompiledPolicy* b) { return a->key < b->key; });
+    std::vector<ResolvedPolicy> policies;
+    policies.reserve(compiled.size());
+    for (const CompiledPolicy* p : compiled) {
+      policies.push_back(resolve(*p, cluster, /*only_for_local_targets=*/true));
+    }
+
+    for (const Family f : netfilter::kFamilies) {
+      if (settings.enabled(f)) {
+        state.family(f) = build_family(f, policies, cluster, settings, pod_cidrs, memo, state);
+      }
     }
   }
-
-  for (const Family f : netfilter::kFamilies) {
-    if (settings.enabled(f)) {
-      state.family(f) = build_family(f, policies, cluster, settings, pod_cidrs, state);
-    }
-  }
+  memo.end_pass();
   std::sort(state.problems.begin(), state.problems.end());
   return state;
 }

@@ -7,12 +7,14 @@
 // only as members of peer sets (netpol.md §8).
 #pragma once
 
+#include "controllers/netpol/build_cache.h"
 #include "controllers/netpol/desired_state.h"
 #include "controllers/netpol/firewall_inputs.h"
 
 namespace kr::netpol {
 
+// `cache` (kept by the caller across passes) only saves work: the result is the same without.
 DesiredState build_desired_state(const ClusterState& cluster, const NodeFacts& node,
-                                 const FirewallSettings& settings);
+                                 const FirewallSettings& settings, BuildCache* cache = nullptr);
 
 }  // namespace kr::netpol

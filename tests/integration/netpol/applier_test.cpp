@@ -108,11 +108,16 @@ TEST_P(ApplierTest, ChangesWriteOnlyTheirDifference) {
   EXPECT_EQ(r.iptables_restores, 0u);
   EXPECT_EQ(r.sets_written, 2u);
   const auto sets = saved_ipsets(ns_->name());
-  const std::string from = peer_pods_set_name("x", "mixed", Direction::kIngress, 0, Family::kIPv4);
+  const DesiredState want = c.build();
+  const std::string from =
+      set_matched(rules(want), policy_chain_name("x", "mixed", Direction::kIngress, Family::kIPv4),
+                  "pods", "src");
   EXPECT_EQ(sets.at(from).members,
             (std::vector<std::string>{"10.244.1.3", "10.244.2.2", "10.244.2.77"}))
       << "x/c, y/b and y/new";
-  const std::string to = peer_pods_set_name("x", "mixed", Direction::kEgress, 2, Family::kIPv4);
+  const std::string to =
+      set_matched(rules(want), policy_chain_name("x", "mixed", Direction::kEgress, Family::kIPv4),
+                  "pods", "dst");
   EXPECT_EQ(sets.at(to).members.size(), 11u) << "every pod: 9, x/web and y/new";
 
   // A local pod appears: its chain plus edits of the three KUBE-ROUTER chains, per family.

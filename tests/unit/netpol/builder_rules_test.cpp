@@ -45,15 +45,15 @@ class WorkedExample : public ::testing::Test {
 TEST_F(WorkedExample, PolicyChainAndSets) {
   const DesiredState d = build({port(8080)});
   const FamilyRuleset& r = rules(d);
-  // Upstream's name for the rule's source set (netpol.md §14).
-  const std::string src = "KUBE-SRC-A2WDX3VC4H4CL2ZV";
+  const std::string chain =
+      policy_chain_name("default", "allow-frontend", Direction::kIngress, Family::kIPv4);
+  const std::string src = set_matched(r, chain, "", "src");
+  EXPECT_TRUE(src.starts_with("KUBE-SRC-")) << src;
   ASSERT_TRUE(r.ipsets.contains(src));
   EXPECT_EQ(r.ipsets.at(src).type, "hash:ip");
   EXPECT_EQ(r.ipsets.at(src).members, Rules{"10.244.1.5"});
   EXPECT_EQ(r.ipsets.size(), 1u) << "the selected pods need no set: the pod chain selects them";
 
-  const std::string chain =
-      policy_chain_name("default", "allow-frontend", Direction::kIngress, Family::kIPv4);
   const std::string match =
       "-p tcp -m comment --comment \"default/allow-frontend ingress pods\" -m set --match-set " +
       src + " src -m tcp --dport 8080";
@@ -123,16 +123,16 @@ TEST_F(WorkedExample, TopLevelChains) {
 TEST_F(WorkedExample, NamedPortUsesASetOfThePodsExposingIt) {
   const DesiredState d = build({named("http")});
   const FamilyRuleset& r = rules(d);
-  const std::string np = named_port_set_name("default", "allow-frontend", Direction::kIngress, 0, 0,
-                                             Family::kIPv4, 8080);
-  ASSERT_TRUE(r.ipsets.contains(np));
-  EXPECT_EQ(r.ipsets.at(np).members, Rules{"10.244.1.6"});
   const std::string chain =
       policy_chain_name("default", "allow-frontend", Direction::kIngress, Family::kIPv4);
+  const std::string np = set_matched(r, chain, "", "dst");
+  ASSERT_TRUE(r.ipsets.contains(np));
+  EXPECT_EQ(r.ipsets.at(np).members, Rules{"10.244.1.6"});
   EXPECT_EQ(r.filter.chains.at(chain).at(0),
             "-p tcp -m comment --comment \"default/allow-frontend ingress pods np\" -m set "
-            "--match-set KUBE-SRC-A2WDX3VC4H4CL2ZV src -m set --match-set " +
-                np + " dst -m tcp --dport 8080 -j MARK --set-xmark 0x10000/0x10000");
+            "--match-set " +
+                set_matched(r, chain, "", "src") + " src -m set --match-set " + np +
+                " dst -m tcp --dport 8080 -j MARK --set-xmark 0x10000/0x10000");
 }
 
 TEST_F(WorkedExample, PortShapes) {
@@ -164,7 +164,8 @@ TEST_F(WorkedExample, EgressAnyAndCidrComments) {
             "-p udp -m comment --comment \"default/eg egress any\" -m udp --dport 53 -j MARK "
             "--set-xmark 0x10000/0x10000");
   const std::string block =
-      peer_ipblock_set_name("default", "eg", Direction::kEgress, 1, Family::kIPv4);
+      set_matched(rules(d), policy_chain_name("default", "eg", Direction::kEgress, Family::kIPv4),
+                  "cidr", "dst");
   EXPECT_EQ(chain[2], "-m comment --comment \"default/eg egress cidr\" -m set --match-set " +
                           block + " dst -j MARK --set-xmark 0x10000/0x10000");
   EXPECT_EQ(rules(d).ipsets.at(block).type, "hash:net");
@@ -207,9 +208,61 @@ TEST(BuilderStability, ARemotePodChangesOnlyTheSetsItIsIn) {
       make_pod({.ns = "y", .name = "new", .ips = {"10.244.2.50"}, .node = "node-2"}));
   const DesiredState after = c.build();
   EXPECT_TRUE(changed_chains(rules(before), rules(after)).empty());
-  const std::string set = peer_pods_set_name("x", "p", Direction::kIngress, 0, Family::kIPv4);
+  const std::string set = set_matched(
+      rules(after), policy_chain_name("x", "p", Direction::kIngress, Family::kIPv4), "", "src");
   EXPECT_EQ(rules(after).ipsets.at(set).members.size(),
             rules(before).ipsets.at(set).members.size() + 1);
+}
+
+TEST(BuilderStability, RulesWithTheSamePeersShareOneSet) {
+  Cluster c;
+  for (const std::string name : {"p1", "p2"}) {
+    c.add_policy({.ns = "x",
+                  .name = name,
+                  .pod_selector = match_labels({{"pod", name == "p1" ? "a" : "b"}}),
+                  .ingress = {rule({namespaces_peer(match_labels({{"ns", "y"}}))}, {port(80)})}});
+  }
+  c.add_policy(
+      {.ns = "x", .name = "p3", .ingress = {rule({namespaces_peer(match_labels({{"ns", "z"}}))})}});
+  const DesiredState d = c.build();
+  const auto set_of = [&](std::string name) {
+    return set_matched(rules(d), policy_chain_name("x", name, Direction::kIngress, Family::kIPv4),
+                       "", "src");
+  };
+  EXPECT_EQ(set_of("p1"), set_of("p2"));
+  EXPECT_NE(set_of("p1"), set_of("p3"));
+  EXPECT_EQ(rules(d).ipsets.at(set_of("p1")).members,
+            (std::vector<std::string>{"10.244.2.1", "10.244.2.2", "10.244.2.3"}));
+}
+
+void expect_same(const DesiredState& a, const DesiredState& b) {
+  EXPECT_EQ(a.problems, b.problems);
+  for (const Family f : netfilter::kFamilies) {
+    EXPECT_EQ(rules(a, f).filter.chains, rules(b, f).filter.chains);
+    ASSERT_EQ(rules(a, f).ipsets.size(), rules(b, f).ipsets.size());
+    for (const auto& [name, set] : rules(a, f).ipsets) {
+      ASSERT_TRUE(rules(b, f).ipsets.contains(name)) << name;
+      EXPECT_EQ(set.members, rules(b, f).ipsets.at(name).members) << name;
+    }
+  }
+}
+
+TEST(BuilderStability, ACacheKeptAcrossPassesChangesNothing) {
+  Cluster c;
+  BuildCache cache;
+  c.add_policy({.ns = "x", .name = "p", .ingress = {rule({namespaces_peer(match_labels({}))})}});
+  expect_same(build_desired_state(c.state, c.node, c.settings, &cache), c.build());
+  c.state.pods.push_back(make_pod({.ns = "x", .name = "new", .ips = {"10.244.1.50"}}));
+  expect_same(build_desired_state(c.state, c.node, c.settings, &cache), c.build());
+  c.state.policies.back() = make_policy(
+      {.ns = "x", .name = "p", .ingress = {rule({namespaces_peer(match_labels({}))}, {port(81)})}});
+  expect_same(build_desired_state(c.state, c.node, c.settings, &cache), c.build());
+  c.state.policies.push_back(
+      make_policy({.ns = "x", .name = "bad", .ingress = {rule({block_peer("nope")})}}));
+  expect_same(build_desired_state(c.state, c.node, c.settings, &cache), c.build());
+  c.state.pods.erase(c.state.pods.begin());
+  c.state.policies.erase(c.state.policies.begin());
+  expect_same(build_desired_state(c.state, c.node, c.settings, &cache), c.build());
 }
 
 TEST(BuilderStability, ALocalPodAddsItsChainAndItsJumps) {

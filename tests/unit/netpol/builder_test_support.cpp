@@ -52,4 +52,22 @@ const FamilyRuleset& rules(const DesiredState& d, Family f) {
   return *d.family(f);
 }
 
+std::string set_matched(const FamilyRuleset& r, const std::string& chain, std::string_view text,
+                        std::string_view direction) {
+  const auto it = r.filter.chains.find(chain);
+  if (it == r.filter.chains.end()) return "";
+  for (const std::string& rule : it->second) {
+    if (rule.find(text) == std::string::npos) continue;
+    for (size_t pos = rule.find("--match-set "); pos != std::string::npos;
+         pos = rule.find("--match-set ", pos + 1)) {
+      const size_t name = pos + 12;
+      const size_t space = rule.find(' ', name);
+      if (rule.compare(space + 1, direction.size(), direction) == 0) {
+        return rule.substr(name, space - name);
+      }
+    }
+  }
+  return "";
+}
+
 }  // namespace kr::netpol::testing

@@ -35,4 +35,9 @@ class Cluster {
 // The family's ruleset, failing the test when it was not built.
 const FamilyRuleset& rules(const DesiredState& d, Family f = Family::kIPv4);
 
+// The ipset the first rule of `chain` containing `text` matches in `direction` (src or dst);
+// "" when there is none.
+std::string set_matched(const FamilyRuleset& r, const std::string& chain, std::string_view text,
+                        std::string_view direction);
+
 }  // namespace kr::netpol::testing

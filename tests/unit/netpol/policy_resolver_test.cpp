@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "controllers/netpol/build_cache.h"
 #include "fixtures.h"
 
 namespace kr::netpol::testing {
@@ -30,9 +31,11 @@ class Resolver : public ::testing::Test {
   }
 
   std::optional<ResolvedPolicy> resolve(const PolicySpec& spec) {
-    policy_ = make_policy(spec);
-    index_ = std::make_unique<ClusterIndex>(state_, test_node(), problems_);
-    return resolve_policy(*policy_, *index_, problems_);
+    index_ = std::make_unique<ClusterIndex>(state_, test_node(), cache_, problems_);
+    compiled_ = compile_policy(make_policy(spec));
+    problems_.insert(problems_.end(), compiled_.problems.begin(), compiled_.problems.end());
+    if (!compiled_.policy) return std::nullopt;
+    return kr::netpol::resolve(*compiled_.policy, *index_);
   }
 
   static std::vector<std::string> names(const std::vector<const PodEntry*>& pods) {
@@ -42,7 +45,8 @@ class Resolver : public ::testing::Test {
   }
 
   ClusterState state_;
-  std::shared_ptr<const k8s::NetworkPolicy> policy_;
+  BuildCache cache_;
+  PolicyCompilation compiled_;
   std::unique_ptr<ClusterIndex> index_;
   std::vector<Problem> problems_;
 };
@@ -91,12 +95,12 @@ TEST_F(Resolver, IngressSourcesByNamespaceAndPod) {
 }
 
 TEST_F(Resolver, PolicyTypes) {
-  EXPECT_TRUE(resolve({.ns = "nsA", .name = "p", .types = {"Ingress"}})->ingress);
+  EXPECT_TRUE(resolve({.ns = "nsA", .name = "p", .types = {"Ingress"}})->spec->ingress);
   auto r = resolve({.ns = "nsA", .name = "p", .types = {"Egress"}});
-  EXPECT_FALSE(r->ingress);
-  EXPECT_TRUE(r->egress);
+  EXPECT_FALSE(r->spec->ingress);
+  EXPECT_TRUE(r->spec->egress);
   r = resolve({.ns = "nsA", .name = "p", .types = {"Ingress", "Egress"}});
-  EXPECT_TRUE(r->ingress && r->egress);
+  EXPECT_TRUE(r->spec->ingress && r->spec->egress);
   EXPECT_FALSE(resolve({.ns = "nsA", .name = "p", .types = {"Sideways"}}).has_value());
 }
 
@@ -106,9 +110,9 @@ TEST_F(Resolver, AllowAllRules) {
                     .types = {"Ingress", "Egress"},
                     .ingress = {rule({})},
                     .egress = {rule({})}});
-  EXPECT_TRUE(r->ingress_rules.at(0).any_peer);
-  EXPECT_TRUE(r->ingress_rules.at(0).ports.empty());
-  EXPECT_TRUE(r->egress_rules.at(0).any_peer);
+  EXPECT_TRUE(r->ingress_rules.at(0).spec->any_peer);
+  EXPECT_TRUE(r->ingress_rules.at(0).spec->ports.empty());
+  EXPECT_TRUE(r->egress_rules.at(0).spec->any_peer);
 }
 
 struct BadCase {
@@ -138,7 +142,7 @@ TEST_F(Resolver, InvalidRulesRejectThePolicy) {
     problems_.clear();
     const auto r = resolve({.ns = "nsA", .name = "bad", .ingress = {c.rule}});
     ASSERT_TRUE(r.has_value()) << c.what;
-    EXPECT_TRUE(r->rejected) << c.what;
+    EXPECT_TRUE(r->spec->rejected) << c.what;
     EXPECT_TRUE(r->ingress_rules.empty()) << c.what;
     EXPECT_EQ(names(r->targets).size(), 4u) << c.what << ": still isolates its pods";
     ASSERT_FALSE(problems_.empty()) << c.what;
