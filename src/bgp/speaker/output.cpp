@@ -67,6 +67,20 @@ void SpeakerImpl::flush() {
   pending_states_.clear();
   auto best = std::move(pending_best_);
   pending_best_.clear();
+  // New subscribers first get the whole current state; the changes queued
+  // since they subscribed follow and converge on the same state.
+  auto dumps = std::move(pending_dumps_);
+  pending_dumps_.clear();
+  const std::vector<BestPathEvent> dump =
+      dumps.empty() ? std::vector<BestPathEvent>{} : best_path_dump();
+  if (!dump.empty()) {
+    for (SubscriptionId id : dumps) {
+      auto it = best_subs_.find(id);
+      if (it == best_subs_.end()) continue;
+      const auto fn = it->second;
+      fn(dump);
+    }
+  }
   if (!states.empty()) {
     const auto subs = state_subs_;
     for (const PeerStateEvent& e : states) {
@@ -77,6 +91,25 @@ void SpeakerImpl::flush() {
     const auto subs = best_subs_;
     for (const auto& [id, fn] : subs) fn(best);
   }
+}
+
+std::vector<BestPathEvent> SpeakerImpl::best_path_dump() {
+  std::vector<BestPathEvent> out;
+  auto add = [&](const auto& prefix, const rib::PathEntry* best) {
+    if (best == nullptr) return;
+    rib::BestPathChange<std::decay_t<decltype(prefix)>> c{prefix, best->attrs, best->peer, nullptr,
+                                                          rib::kLocalPeer};
+    out.push_back(to_event(c, *this));
+  };
+  for (const Prefix4& p :
+       index4_.compact([this](const Prefix4& x) { return !rib_.paths(x).empty(); })) {
+    add(p, rib_.best(p));
+  }
+  for (const Prefix6& p :
+       index6_.compact([this](const Prefix6& x) { return !rib_.paths(x).empty(); })) {
+    add(p, rib_.best(p));
+  }
+  return out;
 }
 
 void SpeakerImpl::send_output(Peer& p, const rib::PeerOutput& out) {

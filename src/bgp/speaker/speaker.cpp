@@ -219,6 +219,8 @@ SubscriptionId Speaker::subscribe_best_paths(
     std::function<void(const std::vector<BestPathEvent>&)> fn) {
   const SubscriptionId id = impl_->next_subscription_++;
   impl_->best_subs_[id] = std::move(fn);
+  impl_->pending_dumps_.push_back(id);
+  impl_->schedule_flush();
   return id;
 }
 SubscriptionId Speaker::subscribe_peer_state(std::function<void(const PeerStateEvent&)> fn) {

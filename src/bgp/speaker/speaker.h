@@ -124,8 +124,9 @@ class Speaker {
   void set_policy(policy::PolicyPtr policy);
 
   // --- observation ---
-  // Best-path changes, batched per event-loop turn. Subscribe before adding
-  // peers to see every change.
+  // Best-path changes, batched per event-loop turn. The first batch a new
+  // subscriber gets is every current best path (routing.md §8: the stream
+  // starts with a dump), followed by the changes since.
   SubscriptionId subscribe_best_paths(std::function<void(const std::vector<BestPathEvent>&)> fn);
   SubscriptionId subscribe_peer_state(std::function<void(const PeerStateEvent&)> fn);
   void unsubscribe(SubscriptionId id);

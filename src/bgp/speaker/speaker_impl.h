@@ -96,6 +96,8 @@ class SpeakerImpl {
   void flush();
   void send_output(Peer& p, const rib::PeerOutput& out);
   void send_end_of_rib(Peer& p);
+  // Every current best path, as announcements (a new subscriber's start).
+  std::vector<BestPathEvent> best_path_dump();
 
   Peer* find_peer(const IpAddress& address);
   Peer* find_peer(rib::PeerId id);
@@ -116,6 +118,7 @@ class SpeakerImpl {
   SubscriptionId next_subscription_ = 1;
   std::map<SubscriptionId, std::function<void(const std::vector<BestPathEvent>&)>> best_subs_;
   std::map<SubscriptionId, std::function<void(const PeerStateEvent&)>> state_subs_;
+  std::vector<SubscriptionId> pending_dumps_;  // new best-path subscribers
 
   PrefixIndex<Prefix4> index4_;
   PrefixIndex<Prefix6> index6_;

@@ -1,7 +1,7 @@
 // Sessions and route exchange between bgp-speaker and real gobgpd, BIRD 2 and
 // FRR: eBGP and iBGP over IPv4 and IPv6 transport, TCP MD5, IPv4 and IPv6
 // unicast both ways with communities and prepends seen on the far side, and
-// withdrawals in both directions.
+// withdrawals in both directions, and route refresh answered.
 #include <fmt/format.h>
 
 #include "interop_fixture.h"
@@ -188,6 +188,20 @@ TEST_F(InteropTest, FrrEbgpWithMd5ExchangesBothFamilies) {
   EXPECT_THAT(got4["10.70.0.0/24"].communities, ElementsAre("65000:11"));
   EXPECT_TRUE(
       wait_until([&] { return ours.rib("ipv6").contains("2001:db8:70::/64"); }, kRouteWait));
+
+  // RFC 2918: FRR's inbound soft reset asks us for our IPv4 routes again; we
+  // resend the Adj-RIB-Out and nothing changes on its side.
+  auto counts = [&] { return ours.neighbor("10.0.0.2").at("messages"); };
+  const int64_t updates_before = counts().at("sent").at("update").to_number<int64_t>();
+  frr.vtysh("clear bgp ipv4 unicast 10.0.0.1 soft in");
+  ASSERT_TRUE(wait_until(
+      [&] { return counts().at("received").at("route_refresh").to_number<int64_t>() >= 1; },
+      kRouteWait));
+  EXPECT_TRUE(wait_until(
+      [&] { return counts().at("sent").at("update").to_number<int64_t>() > updates_before; },
+      kRouteWait));
+  EXPECT_TRUE(frr.route("ipv4", "10.244.0.0/24").has_value());
+  EXPECT_EQ(ours.neighbor_state("10.0.0.2"), "established");
 
   frr.configure(
       {"router bgp 65000", "address-family ipv4 unicast", "no network 10.70.0.0/24 route-map tag"});

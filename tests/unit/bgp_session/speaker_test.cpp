@@ -128,6 +128,26 @@ TEST_F(TwoSpeakers, OriginatedPathReachesThePeerWithEbgpAttributes) {
   EXPECT_FALSE(a_best.current[prefix("10.244.0.0/24")].peer.has_value());
 }
 
+TEST_F(TwoSpeakers, LateSubscriberStartsWithEveryCurrentBestPath) {
+  peer_both();
+  b->originate(prefix("10.50.0.0/24"), ip("127.0.0.2"));
+  a->originate(prefix("10.244.0.0/24"), ip("127.0.0.1"));
+  ASSERT_TRUE(run_until([&] { return a_best.current.size() == 2; }, seconds(5)));
+  BestPaths late;
+  int batches = 0;
+  a->subscribe_best_paths([&](const auto& events) {
+    ++batches;
+    late.apply(events);
+  });
+  ASSERT_TRUE(run_until([&] { return late.current.size() == 2; }, seconds(5)));
+  EXPECT_EQ(batches, 1) << "the dump comes as one batch";
+  EXPECT_EQ(late.current[prefix("10.50.0.0/24")].peer, ip("127.0.0.2"));
+  EXPECT_EQ(late.current[prefix("10.50.0.0/24")].next_hop, ip("127.0.0.2"));
+  EXPECT_FALSE(late.current[prefix("10.244.0.0/24")].peer.has_value());
+  b->withdraw(prefix("10.50.0.0/24"));
+  ASSERT_TRUE(run_until([&] { return late.current.size() == 1; }, seconds(5)));
+}
+
 TEST_F(TwoSpeakers, WithdrawalReportsTheWithdrawnNextHop) {
   peer_both();
   a->originate(prefix("10.244.0.0/24"), ip("127.0.0.1"));
