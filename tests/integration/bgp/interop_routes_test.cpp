@@ -211,6 +211,43 @@ TEST_F(InteropTest, FrrEbgpWithMd5ExchangesBothFamilies) {
       wait_until([&] { return !frr.route("ipv4", "10.244.0.0/24").has_value(); }, kRouteWait));
 }
 
+TEST_F(InteropTest, FrrEbgpOverIpv6WithMd5CarriesIpv6Routes) {
+  KR_REQUIRE_ROOT_AND_TOOLS("ip", "/usr/lib/frr/bgpd", "vtysh");
+  make_namespaces();
+  FrrPeer frr(*theirs_, dir_.file("frr"));
+  frr.start(R"(frr defaults traditional
+hostname frrpeer
+router bgp 65000
+ bgp router-id 10.0.0.2
+ no bgp ebgp-requires-policy
+ no bgp network import-check
+ no bgp default ipv4-unicast
+ neighbor fd00::1 remote-as 64512
+ neighbor fd00::1 password s3cret
+ neighbor fd00::1 timers connect 3
+ address-family ipv6 unicast
+  network 2001:db8:70::/64
+  neighbor fd00::1 activate
+ exit-address-family
+)");
+  SpeakerProcess& ours = speaker(our_config("fd00::2", "fd00::1", 65000, "    password: s3cret\n"));
+  ASSERT_TRUE(
+      wait_until([&] { return ours.neighbor_state("fd00::2") == "established"; }, kSessionWait))
+      << ours.log() << frr.log();
+  EXPECT_EQ(frr.neighbor_state("fd00::1"), "Established");
+  std::optional<SeenRoute> r;
+  ASSERT_TRUE(wait_until([&] { return (r = frr.route("ipv6", "2001:db8:42::/64")).has_value(); },
+                         kRouteWait));
+  EXPECT_THAT(r->as_path, ElementsAre(64999u, 64999u, 64512u));
+  EXPECT_THAT(r->communities, ElementsAre("64512:7"));
+  EXPECT_EQ(r->next_hop, "fd00::1");
+  SeenRib got;
+  ASSERT_TRUE(wait_until([&] { return (got = ours.rib("ipv6")).contains("2001:db8:70::/64"); },
+                         kRouteWait));
+  EXPECT_THAT(got["2001:db8:70::/64"].as_path, ElementsAre(65000u));
+  EXPECT_EQ(got["2001:db8:70::/64"].next_hop, "fd00::2");
+}
+
 TEST_F(InteropTest, FrrWithAWrongMd5PasswordNeverEstablishes) {
   KR_REQUIRE_ROOT_AND_TOOLS("ip", "/usr/lib/frr/bgpd", "vtysh");
   make_namespaces();
