@@ -43,11 +43,11 @@ OpenMessage peer_open(uint32_t asn = 65000, const char* id = "10.0.0.2", uint16_
 Endpoints outgoing_endpoints() { return {ip("10.0.0.1"), 40000, ip("10.0.0.2"), 179}; }
 Endpoints incoming_endpoints() { return {ip("10.0.0.1"), 179, ip("10.0.0.2"), 50000}; }
 
-const Notification* notification_in(const std::vector<Message>& messages) {
+std::optional<Notification> notification_in(const std::vector<Message>& messages) {
   for (const Message& m : messages) {
-    if (const auto* n = std::get_if<Notification>(&m)) return n;
+    if (const auto* n = std::get_if<Notification>(&m)) return *n;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 class FsmTest : public ::testing::Test {
@@ -152,8 +152,8 @@ TEST_F(FsmTest, SilentPeerIsTornDownWhenTheHoldTimerExpires) {
   EXPECT_EQ(fsm->state(), SessionState::kEstablished);
   io.advance(*fsm, seconds(1));
   EXPECT_EQ(fsm->state(), SessionState::kIdle);
-  const Notification* n = notification_in(io.messages(id));
-  ASSERT_NE(n, nullptr);
+  const std::optional<Notification> n = notification_in(io.messages(id));
+  ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->code, err::kHoldTimerExpired);
   EXPECT_TRUE(io.closed.contains(id));
   ASSERT_EQ(events.downs.size(), 1u);
@@ -169,8 +169,8 @@ TEST_F(FsmTest, PeerThatNeverSendsOpenIsDroppedAfter240Seconds) {
   EXPECT_EQ(fsm->state(), SessionState::kOpenSent);
   io.advance(*fsm, seconds(1));
   EXPECT_EQ(fsm->state(), SessionState::kIdle);
-  const Notification* n = notification_in(io.messages(id));
-  ASSERT_NE(n, nullptr);
+  const std::optional<Notification> n = notification_in(io.messages(id));
+  ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->code, err::kHoldTimerExpired);
   EXPECT_TRUE(events.downs.empty()) << "the session was never up";
 }
@@ -200,8 +200,8 @@ TEST_P(FsmBadOpenTest, IsAnsweredWithTheRightNotification) {
   make(c);
   const ConnId id = connect_out();
   feed(id, encode_open(GetParam().open));
-  const Notification* n = notification_in(io.messages(id));
-  ASSERT_NE(n, nullptr);
+  const std::optional<Notification> n = notification_in(io.messages(id));
+  ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->code, GetParam().code);
   EXPECT_EQ(n->subcode, GetParam().subcode);
   EXPECT_TRUE(io.closed.contains(id));
@@ -230,8 +230,8 @@ TEST_F(FsmTest, NonOpenMessageInOpenSentIsAnFsmError) {
   make();
   const ConnId id = connect_out();
   feed(id, encode_keepalive());
-  const Notification* n = notification_in(io.messages(id));
-  ASSERT_NE(n, nullptr);
+  const std::optional<Notification> n = notification_in(io.messages(id));
+  ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->code, err::kFsm);
   EXPECT_EQ(n->subcode, 1);
 }
@@ -242,8 +242,8 @@ TEST_F(FsmTest, BadHeaderLengthIsAnsweredWithHeaderError) {
   Bytes bad = encode_keepalive();
   bad[17] = 18;  // length below the 19-byte minimum
   feed(id, bad);
-  const Notification* n = notification_in(io.messages(id));
-  ASSERT_NE(n, nullptr);
+  const std::optional<Notification> n = notification_in(io.messages(id));
+  ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->code, err::kHeader);
   EXPECT_EQ(n->subcode, err::kBadMessageLength);
 }
@@ -297,8 +297,8 @@ TEST_F(FsmTest, StopSendsTheCeaseAndStaysIdle) {
   make();
   const ConnId id = establish();
   fsm->stop(make_error(err::kCease, err::kPeerDeconfigured));
-  const Notification* n = notification_in(io.messages(id));
-  ASSERT_NE(n, nullptr);
+  const std::optional<Notification> n = notification_in(io.messages(id));
+  ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->subcode, err::kPeerDeconfigured);
   ASSERT_EQ(events.downs.size(), 1u);
   EXPECT_EQ(events.downs[0].reason, DownReason::kAdminStop);
@@ -365,7 +365,7 @@ TEST_F(FsmCollisionTest, HigherRemoteIdentifierKeepsTheAcceptedConnection) {
   both_connections();
   feed(out, encode_open(peer_open(65000, "10.0.0.2")));
   EXPECT_TRUE(io.closed.contains(out));
-  EXPECT_EQ(notification_in(io.messages(out)), nullptr) << "collision loser closes silently";
+  EXPECT_FALSE(notification_in(io.messages(out)).has_value()) << "collision loser closes silently";
   feed(in, encode_open(peer_open(65000, "10.0.0.2")));
   feed(in, encode_keepalive());
   EXPECT_EQ(fsm->state(), SessionState::kEstablished);
@@ -414,8 +414,8 @@ TEST_F(FsmTest, OpenAfterEstablishedIsAnFsmError) {
   make();
   const ConnId id = establish();
   feed(id, encode_open(peer_open()));
-  const Notification* n = notification_in(io.messages(id));
-  ASSERT_NE(n, nullptr);
+  const std::optional<Notification> n = notification_in(io.messages(id));
+  ASSERT_TRUE(n.has_value());
   EXPECT_EQ(n->code, err::kFsm);
   EXPECT_EQ(n->subcode, 3);
   EXPECT_EQ(events.downs.at(0).reason, DownReason::kNotificationSent);
