@@ -85,12 +85,13 @@ std::string plan_nat(const netfilter::FilterTable& current, const std::vector<st
   std::string removals;
   const auto& post = current.chain("POSTROUTING");
   for (const std::string& rule : masq) {
-    if (!contains(post, rule))
-      fmt::format_to(std::back_inserter(body), "-A POSTROUTING {}\n", rule);
+    if (!contains(post, rule)) {
+      fmt::format_to(std::back_inserter(body), "-A POSTROUTING {}\n", written_form(rule));
+    }
   }
   for (const std::string& rule : post) {
     if (is_masquerade_rule(rule) && !contains(masq, rule)) {
-      fmt::format_to(std::back_inserter(body), "-D POSTROUTING {}\n", rule);
+      fmt::format_to(std::back_inserter(body), "-D POSTROUTING {}\n", written_form(rule));
     }
   }
   const std::string jump = hairpin_jump_rule();
@@ -238,8 +239,10 @@ bool cleanup_table(netfilter::IptablesBackend backend, Family family, std::strin
   for (const std::string& rule : current.chain(nat ? "POSTROUTING" : "INPUT")) {
     const bool ours = nat ? (rule == hairpin_jump_rule() || is_masquerade_rule(rule))
                           : rule == services_jump_rule(family);
-    if (ours)
-      fmt::format_to(std::back_inserter(body), "-D {} {}\n", nat ? "POSTROUTING" : "INPUT", rule);
+    if (ours) {
+      fmt::format_to(std::back_inserter(body), "-D {} {}\n", nat ? "POSTROUTING" : "INPUT",
+                     written_form(rule));
+    }
   }
   if (current.has_chain(chain)) fmt::format_to(std::back_inserter(body), "-F {0}\n-X {0}\n", chain);
   if (body.empty()) return true;

@@ -10,8 +10,12 @@ std::string host_prefix(const IpAddress& ip) {
   return fmt::format("{}/{}", ip.to_string(), ip.is_v6() ? 128 : 32);
 }
 
-// libxt_ipvs prints the IPVS match this way; the comment is upstream's (empty) one.
+// The IPVS match of the SNAT rules as iptables-save prints it. Upstream writes
+// "-m ipvs --ipvs --vdir ORIGINAL --vmethod MASQ"; libxt_ipvs prints --ipvs only when it is the
+// match's sole option, so the saved text lacks it although the rule carries it.
 constexpr std::string_view kIpvsMasqMatch =
+    "-m ipvs --vdir ORIGINAL --vmethod MASQ -m comment --comment \"\"";
+constexpr std::string_view kIpvsMasqWritten =
     "-m ipvs --ipvs --vdir ORIGINAL --vmethod MASQ -m comment --comment \"\"";
 
 }  // namespace
@@ -37,6 +41,14 @@ std::string masquerade_rule(const std::optional<Cidr>& pod_cidr, const IpAddress
     rule += " --random-fully";
   }
   return rule;
+}
+
+std::string written_form(std::string_view rule) {
+  std::string out(rule);
+  if (const auto at = out.find(kIpvsMasqMatch); at != std::string::npos) {
+    out.replace(at, kIpvsMasqMatch.size(), kIpvsMasqWritten);
+  }
+  return out;
 }
 
 bool is_masquerade_rule(std::string_view rule) {

@@ -24,6 +24,11 @@ std::string hairpin_jump_rule();
 std::string masquerade_rule(const std::optional<Cidr>& pod_cidr, const IpAddress& node_ip,
                             bool random_fully);
 
+// The text to write (or delete) a rule with: for the SNAT rules the --ipvs option upstream
+// writes (and iptables-save omits) is put back, so our rules are byte-identical to upstream's
+// and a delete by text finds either; other rules are returned unchanged.
+std::string written_form(std::string_view rule);
+
 // True for the SNAT rules masquerade_rule() makes (any pod CIDR or node IP), so stale ones can
 // be recognised in POSTROUTING.
 bool is_masquerade_rule(std::string_view rule);

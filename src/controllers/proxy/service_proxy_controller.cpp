@@ -314,12 +314,13 @@ bool ServiceProxyController::apply_firewall(bool full, const TableDelta& delta) 
     if (!state.enabled) continue;
     auto& hairpin_pending = hairpin_pending_[static_cast<int>(family)];
     try {
-      if (full) parts_.firewall->sync_filter(family, state);
+      // Sets first: the filter rules refer to them.
       if (sets_due) {
         parts_.firewall->sync_sets(
             family, state, {table_.service_ip_members(family), table_.service_port_members(family)},
             full);
       }
+      if (full) parts_.firewall->sync_filter(family, state);
     } catch (const std::exception& e) {
       KR_ERROR("service proxy {} ipsets and filter rules: {}", family_name(family), e.what());
       ok = sets_ok = false;

@@ -93,6 +93,8 @@ TEST_F(ControllerTest, FirstPassProgramsEverything) {
   EXPECT_EQ(v4.local_ips, 2u);
   EXPECT_EQ(v4.services_chain.size(), 5u);
   EXPECT_EQ(v4.masquerade.size(), 1u);
+  // The filter rules refer to the sets, so the sets come first.
+  EXPECT_THAT(firewall->log, ElementsAre("sets IPv4 read", "filter IPv4", "nat IPv4 read"));
   EXPECT_THAT(sysctls, Contains("net.ipv4.vs.conntrack=1"));
   EXPECT_THAT(sysctls, Contains("net/ipv4/conf/eth0/rp_filter=2"));
 }

@@ -24,7 +24,7 @@ COMMIT
 :KUBE-ROUTER-HAIRPIN - [0:0]
 :OTHER - [0:0]
 -A POSTROUTING -o eth9 -j MASQUERADE
--A POSTROUTING ! -s 10.244.9.0/24 ! -d 10.244.9.0/24 -m ipvs --ipvs --vdir ORIGINAL --vmethod MASQ -m comment --comment "" -j SNAT --to-source 192.168.1.10 --random-fully
+-A POSTROUTING ! -s 10.244.9.0/24 ! -d 10.244.9.0/24 -m ipvs --vdir ORIGINAL --vmethod MASQ -m comment --comment "" -j SNAT --to-source 192.168.1.10 --random-fully
 -A POSTROUTING -m ipvs --vdir ORIGINAL -j KUBE-ROUTER-HAIRPIN
 -A KUBE-ROUTER-HAIRPIN -s 10.244.1.5/32 -d 10.244.1.5/32 -m ipvs --vaddr 10.96.0.50 --vport 80 -j SNAT --to-source 10.96.0.50
 COMMIT

@@ -22,7 +22,7 @@ TEST(NodeState, WorkedExampleV4) {
   EXPECT_TRUE(v4.enabled);
   EXPECT_FALSE(st.family(Family::kIPv6).enabled);
   EXPECT_THAT(v4.masquerade,
-              ElementsAre("! -s 10.244.1.0/24 ! -d 10.244.1.0/24 -m ipvs --ipvs --vdir ORIGINAL "
+              ElementsAre("! -s 10.244.1.0/24 ! -d 10.244.1.0/24 -m ipvs --vdir ORIGINAL "
                           "--vmethod MASQ -m comment --comment \"\" -j SNAT --to-source "
                           "192.168.1.10 --random-fully"));
   EXPECT_EQ(*v4.services_jump,
@@ -57,7 +57,7 @@ TEST(NodeState, DualStackHasV6FirewallWithNeighbourDiscovery) {
             "--match-set inet6:kube-router-local-ips dst -j REJECT --reject-with "
             "icmp6-port-unreachable");
   EXPECT_THAT(v6.masquerade,
-              ElementsAre("! -s fd00:244:1::/64 ! -d fd00:244:1::/64 -m ipvs --ipvs --vdir "
+              ElementsAre("! -s fd00:244:1::/64 ! -d fd00:244:1::/64 -m ipvs --vdir "
                           "ORIGINAL --vmethod MASQ -m comment --comment \"\" -j SNAT --to-source "
                           "fd00:1::10 --random-fully"));
   EXPECT_THAT(texts(v6.local_ips), ElementsAre("::1", "fd00:1::10"));
@@ -69,9 +69,9 @@ TEST(NodeState, MasqueradeAllComesFirst) {
   const NodeState st = build_node_state(node_a(), settings, /*random_fully=*/false);
   const auto& v4 = st.family(Family::kIPv4);
   EXPECT_THAT(v4.masquerade,
-              ElementsAre("-m ipvs --ipvs --vdir ORIGINAL --vmethod MASQ -m comment --comment \"\" "
+              ElementsAre("-m ipvs --vdir ORIGINAL --vmethod MASQ -m comment --comment \"\" "
                           "-j SNAT --to-source 192.168.1.10",
-                          "! -s 10.244.1.0/24 ! -d 10.244.1.0/24 -m ipvs --ipvs --vdir ORIGINAL "
+                          "! -s 10.244.1.0/24 ! -d 10.244.1.0/24 -m ipvs --vdir ORIGINAL "
                           "--vmethod MASQ -m comment --comment \"\" -j SNAT --to-source "
                           "192.168.1.10"));
 }
