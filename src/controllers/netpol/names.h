@@ -2,7 +2,7 @@
 //
 // Names follow upstream's scheme (netpol.md §5): a prefix plus the first 16 characters of the
 // RFC 4648 base32 encoding of SHA-256 over identifying strings, IPv6 set names prefixed
-// "inet6:". Deliberate differences (differences.md here): upstream mixes a per-sync timestamp
+// "inet6:". Deliberate differences (docs/differences.md): upstream mixes a per-sync timestamp
 // into chain names, so every sync renames (and rewrites) every chain, ours leave it out so an
 // unchanged pod or policy keeps its chain and causes no kernel write; and sets are named by
 // what defines their members rather than by policy and rule index, so identical peers share one

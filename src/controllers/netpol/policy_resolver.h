@@ -1,7 +1,7 @@
 // A NetworkPolicy checked against the API's validation rules and resolved against the cluster:
 // which pods it selects, and per rule which peers and ports it allows. Follows the
 // networking.k8s.io/v1 definition where upstream kube-router differs (netpol.md §4; each
-// difference is listed in differences.md here):
+// difference is listed in docs/differences.md):
 //  - policyTypes unset: Ingress, plus Egress when the policy has egress rules (API defaulting);
 //  - an ipBlock peer is exclusive: a peer with ipBlock and a selector is invalid;
 //  - except entries are subtracted exactly (no nomatch entries to lose against other peers),
