@@ -59,8 +59,10 @@ if [ "$quick" = 0 ]; then
     -DKR_FUZZ=ON -DKR_BENCH=OFF >/dev/null
   cmake --build build-fuzz -j "$jobs" --target fuzzers
   section "tier 4: fuzzing, ${fuzz_seconds}s per target"
+  fuzzers_run=0
   for fuzzer in build-fuzz/fuzz/*/fuzz_*; do
     [ -x "$fuzzer" ] || continue
+    fuzzers_run=$((fuzzers_run + 1))
     name=$(basename "$fuzzer")
     corpus="build-fuzz/corpus/$name"
     mkdir -p "$corpus"
@@ -74,6 +76,9 @@ if [ "$quick" = 0 ]; then
       echo "$name: FAILED"; tail -n 40 "build-fuzz/$name.log"; status=1
     fi
   done
+  if [ "$fuzzers_run" = 0 ]; then
+    echo "no fuzz target was built"; status=1
+  fi
 fi
 
 section "result"
