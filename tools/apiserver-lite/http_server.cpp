@@ -244,6 +244,9 @@ asio::awaitable<void> HttpServer::Impl::serve(tcp::socket socket) {
     }
   } catch (const boost::system::system_error& e) {
     KR_V(3, "connection from {} ended: {}", peer, e.code().message());
+  } catch (const std::exception& e) {
+    // Never let one connection take the server down.
+    KR_ERROR("connection from {} failed: {}", peer, e.what());
   }
   lowest.close();
   connections.remove(connection);

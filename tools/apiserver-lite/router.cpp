@@ -9,6 +9,7 @@
 #include <map>
 
 #include "api_error.h"
+#include "base/log.h"
 #include "discovery.h"
 #include "lister.h"
 #include "object_meta.h"
@@ -230,7 +231,14 @@ Outcome Router::handle(const Request& request, const UserInfo& user, bool read_o
       options = parse_list_options(target.params, type);
       if (!collection && options.watch) {
         // The deprecated per-object watch (GET .../pods/NAME?watch=1) is a watch on a name.
-        options.fields = FieldSelector::parse("metadata.name=" + path->name);
+        std::string escaped;
+        for (const char c : path->name) {
+          if (c == '\\' || c == ',' || c == '=') {
+            escaped += '\\';
+          }
+          escaped += c;
+        }
+        options.fields = FieldSelector::parse("metadata.name=" + escaped);
       }
     }
     check_accept(request.accept);
@@ -314,6 +322,12 @@ Outcome Router::handle(const Request& request, const UserInfo& user, bool read_o
     return json_response(200, json::serialize(list));
   } catch (const ApiError& error) {
     return error_response(error);
+  } catch (const std::exception& e) {
+    // A bug, not bad input: answer 500 like kube-apiserver's panic recovery and keep serving.
+    KR_ERROR("{} {}: internal error: {}", request.method, request.target, e.what());
+    return error_response(ApiError(500, "InternalError",
+                                   std::string("an error on the server (\"") + e.what() +
+                                       "\") has prevented the request from succeeding"));
   }
 }
 

@@ -106,7 +106,10 @@ asio::awaitable<void> serve_watch(std::shared_ptr<TlsStream> stream, WatchStream
     }
   } catch (const boost::system::system_error& e) {
     KR_V(2, "watch on {} ended: {}", watcher.type().plural, e.code().message());
+  } catch (const std::exception& e) {
+    KR_ERROR("watch on {} failed: {}", watcher.type().plural, e.what());
   }
+
   watcher.set_wakeup(nullptr);
   // Closing the socket also completes detect_close's pending read.
   boost::system::error_code ignored;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <regex>
+#include <string>
 
 #include "apiserver_lite_fixture.h"
 #include "process_util.h"
@@ -37,12 +37,15 @@ TEST(ApiServerLiteNetns, ServesInsideTheNamedNamespace) {
   options.extra_args = {"--listen-netns=" + netns.name() + ":127.0.0.1:0"};
   ApiServerLite api(options);
 
-  std::smatch match;
+  // The port file has a line "listen-netns NAME 127.0.0.1:PORT" for the namespace listener.
   const std::string ports = api.port_file_contents();
-  ASSERT_TRUE(std::regex_search(
-      ports, match, std::regex("listen-netns " + netns.name() + " 127\\.0\\.0\\.1:([0-9]+)")))
-      << ports;
-  const std::string url = "https://127.0.0.1:" + match[1].str() + "/api/v1/namespaces/default";
+  const std::string prefix = "listen-netns " + netns.name() + " 127.0.0.1:";
+  const size_t at = ports.find(prefix);
+  ASSERT_NE(at, std::string::npos) << ports;
+  const size_t start = at + prefix.size();
+  const std::string port = ports.substr(start, ports.find('\n', start) - start);
+  ASSERT_FALSE(port.empty()) << ports;
+  const std::string url = "https://127.0.0.1:" + port + "/api/v1/namespaces/default";
   const CommandResult inside =
       run_command({"ip", "netns", "exec", netns.name(), "curl", "-sS", "--max-time", "20",
                    "--cacert", api.ca_file(), "-H", "Authorization: Bearer " + api.token(), url});

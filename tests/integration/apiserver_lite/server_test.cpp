@@ -173,5 +173,14 @@ TEST(ApiServerLiteServer, ClusterScopedAndGroupedResources) {
   EXPECT_EQ(J(r.body).at("items").as_array().size(), 1u);
 }
 
+TEST(ApiServerLiteServer, SigtermEndsWatchesCleanlyAndExitsZero) {
+  ApiServerLite api;
+  WatchStream watch = api.watch(std::string(kPods) + "?watch=1");
+  ASSERT_EQ(watch.status(), 200);
+  EXPECT_EQ(api.terminate(), 0);
+  EXPECT_FALSE(watch.next_event().has_value());
+  EXPECT_EQ(watch.state(), WatchStream::State::kEnded);
+}
+
 }  // namespace
 }  // namespace kr::testing

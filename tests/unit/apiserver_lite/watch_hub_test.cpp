@@ -152,5 +152,15 @@ TEST(Watch, DropAllMarksWatchersDropped) {
   EXPECT_EQ(api.hub.open_watches(), 0u);
 }
 
+TEST(Watch, PerObjectWatchEscapesTheName) {
+  Api api;
+  ASSERT_EQ(api.call("POST", kPods, pod_json("a")).status, 201);
+  // A name that is not valid anyway must not be read as selector syntax.
+  auto odd = api.watch(std::string(kPods) + "/a%2Cmetadata.name%3Db?watch=1");
+  EXPECT_FALSE(odd->has_pending());
+  auto plain = api.watch(std::string(kPods) + "/a?watch=1");
+  EXPECT_EQ(drain(*plain), (std::vector<std::string>{"ADDED a"}));
+}
+
 }  // namespace
 }  // namespace kr::apiserver_lite
