@@ -1,6 +1,8 @@
 #include "controllers/proxy/service_proxy_controller.h"
 
+#include <future>
 #include <stdexcept>
+#include <utility>
 
 #include "base/log.h"
 #include "controllers/common/reconcile_loop.h"
@@ -260,10 +262,17 @@ bool ServiceProxyController::full_pass() {
     ok = false;
   }
   for (const ServiceId& id : ids) recompute(id);
-  ok = apply_firewall(true, {}) && ok;
-  const bool vips_ok = vip_sync_->full_sync(table_.vips(), node_);
-  vips_pending_ = !vips_ok;
+  // The netfilter tools and kube-dummy-if (RTNL) do not contend with IPVS (its own mutex), so a
+  // second thread programs them while this one writes IPVS; both only read the table.
+  const std::vector<IpAddress> vips = table_.vips();
+  auto side = std::async(std::launch::async, [this, &vips] {
+    const bool firewall_ok = apply_firewall(true, {});
+    return std::pair{firewall_ok, vip_sync_->full_sync(vips, node_)};
+  });
   const IpvsSyncReport report = ipvs_sync_->full_sync(table_, now);
+  const auto [firewall_ok, vips_ok] = side.get();
+  ok = ok && firewall_ok;
+  vips_pending_ = !vips_ok;
   KR_V(1, "service proxy full sync: {} services, {} IPVS changes, {} failed",
        table_.services().size(), report.changes(), report.failures);
   apply_health_and_sloppy({}, true);

@@ -2,8 +2,9 @@
 // affected Services dirty; the worker recomputes just those Services' desired state and applies
 // only what changed (one netlink batch for IPVS, the ipsets and hairpin rules only when they
 // changed). Every --ipvs-sync-period a full pass re-lists the objects, re-reads the kernel and
-// repairs drift (design.md §2). With --ipvs-graceful-termination a second thread deletes
-// drained destinations every 5 s (proxy.md §9).
+// repairs drift (design.md §2); it writes IPVS on the worker thread while a helper thread
+// writes the netfilter state and kube-dummy-if. With --ipvs-graceful-termination a second thread
+// deletes drained destinations every 5 s (proxy.md §9).
 #pragma once
 
 #include <atomic>
