@@ -199,6 +199,7 @@ bool ServiceProxyController::reconcile(bool full) {
   }
   if (metrics_) metrics_->sync_time.observe(Clock::now() - start);
   first_pass_ = false;
+  if (ok && heartbeat) parts_.heartbeat();
   {
     const std::lock_guard lock(mutex_);
     ++stats_.passes;
@@ -210,7 +211,6 @@ bool ServiceProxyController::reconcile(bool full) {
     }
   }
   programmed_cv_.notify_all();
-  if (ok && heartbeat) parts_.heartbeat();
   return ok;
 }
 

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "controllers/proxy/service_proxy_controller.h"
 #include "fake_ipvs.h"
 #include "fake_kernel.h"
@@ -32,6 +34,7 @@ struct ControllerTest : ::testing::Test {
   FakeFirewall* firewall = nullptr;
   MemoryServiceSource* source = nullptr;
   std::vector<std::string> sysctls;
+  std::atomic<int> heartbeats{0};
   std::unique_ptr<ServiceProxyController> controller;
 
   void start(options::Config config = {}) {
@@ -53,6 +56,7 @@ struct ControllerTest : ::testing::Test {
                                            {"eth0", IpAddress::must_parse("192.168.1.10")}};
     };
     parts.read_sysctl = [](std::string_view) { return std::optional<std::string>("1"); };
+    parts.heartbeat = [this] { ++heartbeats; };
     parts.write_sysctl = [this](std::string_view n, std::string_view v) {
       sysctls.push_back(std::string(n) + "=" + std::string(v));
     };
@@ -165,6 +169,17 @@ TEST_F(ControllerTest, ResyncRepairsDrift) {
                                            "192.168.1.10:30080/tcp rr -> 10.244.1.5:8080 w1"));
   EXPECT_THAT(testing::texts({dummy->addresses.begin(), dummy->addresses.end()}),
               ElementsAre("10.96.0.50"));
+}
+
+TEST_F(ControllerTest, HeartbeatsBeforeAndAfterEverySyncButTheFirst) {
+  start();
+  put_web({{.ip = "10.244.1.5"}});
+  controller->start();
+  ASSERT_TRUE(controller->wait_until_programmed(kWait));
+  EXPECT_EQ(heartbeats.load(), 0);  // upstream sends none for its initial sync
+  source->put(slice("default", "web-1", "web", {{"http", 8080}}, {{.ip = "10.244.1.6"}}));
+  ASSERT_TRUE(controller->wait_until_programmed(kWait));
+  EXPECT_EQ(heartbeats.load(), 2);
 }
 
 TEST_F(ControllerTest, BadFlagsAreRejectedAtConstruction) {
