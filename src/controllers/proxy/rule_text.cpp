@@ -52,8 +52,10 @@ std::string written_form(std::string_view rule) {
 }
 
 bool is_masquerade_rule(std::string_view rule) {
+  // Older kube-router versions used MASQUERADE here (proxy.md §7.3); those go too.
   return rule.find(kIpvsMasqMatch) != std::string_view::npos &&
-         rule.find(" -j SNAT --to-source ") != std::string_view::npos;
+         (rule.find(" -j SNAT --to-source ") != std::string_view::npos ||
+          rule.ends_with(" -j MASQUERADE"));
 }
 
 std::vector<std::string> services_chain_rules(Family family) {

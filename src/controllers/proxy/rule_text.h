@@ -29,8 +29,9 @@ std::string masquerade_rule(const std::optional<Cidr>& pod_cidr, const IpAddress
 // and a delete by text finds either; other rules are returned unchanged.
 std::string written_form(std::string_view rule);
 
-// True for the SNAT rules masquerade_rule() makes (any pod CIDR or node IP), so stale ones can
-// be recognised in POSTROUTING.
+// True for the SNAT rules masquerade_rule() makes (any pod CIDR or node IP) and for the
+// MASQUERADE rules older versions made in their place, so stale ones are recognised in
+// POSTROUTING.
 bool is_masquerade_rule(std::string_view rule);
 
 // filter KUBE-ROUTER-SERVICES with --ipvs-permit-all: ICMP diagnostics, service ports accepted,

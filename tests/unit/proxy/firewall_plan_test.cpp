@@ -57,6 +57,16 @@ TEST(PlanNat, ReplacesStaleSnatRulesAndKeepsOthers) {
             "COMMIT\n");
 }
 
+TEST(PlanNat, LegacyMasqueradeRulesAreDeleted) {
+  const auto current = parse_saved_table(
+      "*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -m ipvs --vdir ORIGINAL --vmethod MASQ "
+      "-m comment --comment \"\" -j MASQUERADE\nCOMMIT\n",
+      "nat");
+  EXPECT_EQ(plan_nat(current, {}, {}),
+            "*nat\n-D POSTROUTING -m ipvs --ipvs --vdir ORIGINAL --vmethod MASQ -m comment "
+            "--comment \"\" -j MASQUERADE\nCOMMIT\n");
+}
+
 TEST(PlanNat, NothingToDoGivesAnEmptyDocument) {
   auto current = parse_saved_table(kNatSave, "nat");
   const std::vector<std::string> masq = {current.chain("POSTROUTING")[1]};
