@@ -91,7 +91,7 @@ TEST(ApiServerLiteServer, PaginatedListAndExpiredContinueToken) {
   for (const char* name : {"a", "b", "c"}) {
     ASSERT_EQ(api.create(pod(name)).status, 201);
   }
-  HttpResponse r = api.get(std::string(kPods) + "?limit=2");
+  HttpResponse r = api.list(std::string(kPods) + "?limit=2");
   ASSERT_EQ(r.status, 200);
   json::value page = J(r.body);
   EXPECT_EQ(page.at("items").as_array().size(), 2u);
@@ -115,7 +115,7 @@ TEST(ApiServerLiteServer, SelectorsOnListsAndUnsupportedFields) {
   ApiServerLite api;
   ASSERT_EQ(api.create(pod("a", R"({"app":"web"})")).status, 201);
   ASSERT_EQ(api.create(pod("b", R"({"app":"db"})")).status, 201);
-  HttpResponse r = api.get("/api/v1/pods?labelSelector=app%20in%20(web)");
+  HttpResponse r = api.list("/api/v1/pods?labelSelector=app%20in%20(web)");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(J(r.body).at("items").as_array().size(), 1u);
   r = api.get("/api/v1/pods?fieldSelector=metadata.name%3Db");
