@@ -3,8 +3,10 @@
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <sys/socket.h>
 
 #include <cerrno>
+#include <set>
 
 #include "base/log.h"
 #include "controllers/proxy/names.h"
@@ -123,6 +125,7 @@ std::vector<std::string> DummyInterface::apply(const std::vector<VipChange>& cha
     for (auto& error : errors) error = e.what();
     return errors;
   }
+  drop_kernel_v6_routes(changes, index);
   for (std::size_t i = 0; i < changes.size(); ++i) {
     for (std::size_t j = 2 * i; j < 2 * i + 2 && j < results.size(); ++j) {
       const int e = results[j].error;
@@ -136,6 +139,36 @@ std::vector<std::string> DummyInterface::apply(const std::vector<VipChange>& cha
     }
   }
   return errors;
+}
+
+void DummyInterface::drop_kernel_v6_routes(const std::vector<VipChange>& changes, int index) {
+  std::set<IpAddress> added;
+  for (const VipChange& c : changes) {
+    if (c.add && c.vip.is_v6()) added.insert(c.vip);
+  }
+  if (added.empty()) {
+    return;
+  }
+  std::vector<netlink::Message> requests;
+  try {
+    const netlink::RouteFilter filter{
+        .family = AF_INET6, .table = netlink::kTableLocal, .protocol = 0, .oif = index};
+    for (const netlink::Route& r : netlink::Routes(*socket_).list(filter)) {
+      if (r.type == netlink::RouteType::kLocal && r.preferred_source.empty() &&
+          r.destination.length == 128 && added.contains(r.destination.address)) {
+        // No RTA_PRIORITY: IPv6 deletes the lowest metric first, which is the kernel's (0).
+        requests.push_back(netlink::route_request(RTM_DELROUTE, 0, "delete", r));
+      }
+    }
+    for (const auto& result : socket_->execute_batch(requests)) {
+      if (result.error != 0 && result.error != ESRCH) {
+        KR_WARN("removing the kernel's route of an IPv6 VIP: {}",
+                netlink::describe_error("delete route", result.error, result.kernel_message));
+      }
+    }
+  } catch (const std::exception& e) {
+    KR_WARN("removing the kernel's routes of IPv6 VIPs: {}", e.what());
+  }
 }
 
 bool remove_dummy_interface(const std::string& netns_path) {

@@ -25,6 +25,9 @@ class DummyInterface final : public VipInterface {
 
  private:
   int ensure_link();  // creates kube-dummy-if (type dummy, up) if needed; returns its index
+  // An IPv6 address gets a kernel local route (metric 0, no source) that outranks ours (metric
+  // 1024 with the node IP as source); upstream deletes it too (proxy.md §4.5).
+  void drop_kernel_v6_routes(const std::vector<VipChange>& changes, int index);
 
   std::unique_ptr<netlink::Socket> socket_;
 };

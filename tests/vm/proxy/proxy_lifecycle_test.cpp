@@ -7,6 +7,7 @@
 
 #include <thread>
 
+#include "controllers/proxy/proxy_cleanup.h"
 #include "proxy_lab.h"
 #include "vm_guard.h"
 

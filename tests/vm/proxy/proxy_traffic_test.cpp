@@ -52,8 +52,16 @@ TEST(ProxyTraffic, EveryKindOfServiceAddressReachesTheBackends) {
   // A pod (on another node's subnet) through the ClusterIP: round robin uses both backends.
   EXPECT_THAT(answers(lab, lab.remote_pod(0), "10.96.0.50", 80, 2),
               ElementsAre("local0", "local1"));
-  // The node itself (source: the node IP, from the VIP's local route).
-  EXPECT_THAT(lab.ask(lab.node(), "10.96.0.50", 80), Optional(::testing::StartsWith("local")));
+  // The node itself: the VIP's local route gives it the node IP as source (proxy.md §4.5).
+  for (const auto& [vip, node_ip] :
+       {std::pair{"10.96.0.50", "192.168.1.10"}, std::pair{"fd00:96::50", "fd00:1::10"}}) {
+    const auto backend = lab.ask(lab.node(), vip, 80);
+    ASSERT_THAT(backend, Optional(::testing::StartsWith("local")))
+        << vip << "\n"
+        << lab.node_output({"ip", "route", "show", "table", "all", "dev", "kube-dummy-if"})
+        << lab.node_output({"ip", "-6", "route", "show", "table", "all", "dev", "kube-dummy-if"});
+    EXPECT_EQ(lab.servers().peers(*backend).back(), node_ip) << vip;
+  }
   // From outside: NodePort on the node IP, the externalIP and the LoadBalancer IP.
   EXPECT_THAT(lab.ask(lab.client(), "192.168.1.10", 30080),
               Optional(::testing::StartsWith("local")));
