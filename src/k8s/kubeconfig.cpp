@@ -2,56 +2,17 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "go/base64.h"
 #include "k8s/client_config.h"
 #include "k8s/tls_material.h"
 
 namespace kr::k8s {
 namespace {
-
-// RFC 4648 §4 standard alphabet with padding, as Go's base64.StdEncoding; line breaks ignored.
-bool decode_base64(std::string_view in, std::string& out) {
-  static const std::array<int8_t, 256> table = [] {
-    std::array<int8_t, 256> t{};
-    t.fill(-1);
-    const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < 64; ++i) {
-      t[static_cast<unsigned char>(alphabet[i])] = static_cast<int8_t>(i);
-    }
-    return t;
-  }();
-  out.clear();
-  uint32_t acc = 0;
-  int bits = 0;
-  size_t symbols = 0;
-  size_t padding = 0;
-  for (const char c : in) {
-    if (c == '\n' || c == '\r') {
-      continue;
-    }
-    ++symbols;
-    if (c == '=') {
-      ++padding;
-      continue;
-    }
-    const int8_t v = table[static_cast<unsigned char>(c)];
-    if (v < 0 || padding > 0) {
-      return false;
-    }
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return symbols % 4 == 0 && padding <= 2;
-}
 
 std::string read_file(const std::filesystem::path& path, std::string_view what,
                       std::string_view origin) {
@@ -111,11 +72,13 @@ std::string data_or_file(const YAML::Node& map, const std::string& key,
   const std::string data_key = key + "-data";
   const std::string data = scalar(map, data_key.c_str(), where);
   if (!data.empty()) {
-    std::string decoded;
-    if (!decode_base64(data, decoded)) {
-      throw ConfigError(fmt::format("{}: \"{}\" is not valid base64", where, data_key));
+    // client-go reads these []byte fields through encoding/json, i.e. base64.StdEncoding.
+    go::Base64Decode decoded = go::decode_base64_std(data);
+    if (!decoded.ok()) {
+      throw ConfigError(
+          fmt::format("{}: \"{}\" is not valid base64: {}", where, data_key, decoded.error));
     }
-    return decoded;
+    return std::move(decoded.bytes);
   }
   const std::string file = scalar(map, key.c_str(), where);
   if (file.empty()) {

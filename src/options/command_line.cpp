@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "options/go_strconv.h"
+#include "go/strconv.h"
 #include "options/kube_router_flags.h"
 #include "options/pflag.h"
 

@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "options/go_strconv.h"
+#include "go/strconv.h"
 #include "options/pflag_flag.h"
 
 namespace kr::options::pflag {

@@ -6,7 +6,7 @@
 //   quoted with %q). Lines are sorted by long name.
 #include <fmt/format.h>
 
-#include "options/go_strconv.h"
+#include "go/strconv.h"
 #include "options/pflag.h"
 #include "options/pflag_flag.h"
 

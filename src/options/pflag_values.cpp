@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include "options/go_csv.h"
-#include "options/go_duration.h"
-#include "options/go_ip.h"
-#include "options/go_strconv.h"
+#include "go/csv.h"
+#include "go/duration.h"
+#include "go/ip.h"
+#include "go/strconv.h"
 
 namespace kr::options::pflag {
 namespace {
@@ -47,13 +47,13 @@ class DurationValue final : public Value {
  public:
   explicit DurationValue(std::chrono::nanoseconds* target) : target_(target) {}
   std::string set(std::string_view text) override {
-    const GoDurationParse parsed = parse_go_duration(text);
+    const go::DurationParse parsed = go::parse_duration(text);
     if (parsed.ok()) {
       *target_ = parsed.value;
     }
     return parsed.error;
   }
-  [[nodiscard]] std::string str() const override { return format_go_duration(*target_); }
+  [[nodiscard]] std::string str() const override { return go::format_duration(*target_); }
   [[nodiscard]] std::string_view type() const override { return "duration"; }
   [[nodiscard]] bool is_zero_default(std::string_view d) const override {
     return d == "0" || d == "0s";

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
-#include "options/go_duration.h"
-#include "options/go_ip.h"
+#include "go/duration.h"
+#include "go/ip.h"
 #include "options/validate.h"
 #include "options/validate_helpers.h"
 
@@ -41,14 +41,14 @@ ValidationError validate_graceful_restart(const Config& config) {
     return fmt::format(
         "invalid --bgp-graceful-restart-time {}: must be greater than 0 and at most "
         "4095s (1h8m15s)",
-        format_go_duration(restart));
+        go::format_duration(restart));
   }
   const auto deferral = config.bgp_graceful_restart_deferral_time;
   if (deferral.count() <= 0 || deferral > hours(18)) {
     return fmt::format(
         "invalid --bgp-graceful-restart-deferral-time {}: must be greater than 0 "
         "and at most 18h0m0s",
-        format_go_duration(deferral));
+        go::format_duration(deferral));
   }
   return std::nullopt;
 }
@@ -78,7 +78,7 @@ ValidationError validate_common(const Config& config) {
   // also ends startup with status 1. Saying so before starting is clearer.
   if (config.cache_sync_timeout.count() <= 0) {
     return fmt::format("--cache-sync-timeout must be greater than 0, got {}",
-                       format_go_duration(config.cache_sync_timeout));
+                       go::format_duration(config.cache_sync_timeout));
   }
   if (auto error = validate_graceful_restart(config)) {
     return error;

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "options/go_duration.h"
-#include "options/go_ip.h"
+#include "go/duration.h"
+#include "go/ip.h"
 
 namespace kr::options {
 namespace detail {
@@ -12,7 +12,7 @@ ValidationError require_positive_period(std::string_view flag, std::chrono::nano
   if (period.count() > 0) {
     return std::nullopt;
   }
-  return fmt::format("--{} must be greater than 0, got {}", flag, format_go_duration(period));
+  return fmt::format("--{} must be greater than 0, got {}", flag, go::format_duration(period));
 }
 
 ValidationError require_cidrs(std::string_view flag, std::span<const std::string> cidrs) {

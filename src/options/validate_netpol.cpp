@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "options/go_strconv.h"
+#include "go/strconv.h"
 #include "options/validate.h"
 #include "options/validate_helpers.h"
 

@@ -3,8 +3,8 @@
 #include <chrono>
 #include <limits>
 
-#include "options/go_base64.h"
-#include "options/go_duration.h"
+#include "go/base64.h"
+#include "go/duration.h"
 #include "options/validate.h"
 #include "options/validate_helpers.h"
 
@@ -34,7 +34,7 @@ ValidationError validate_holdtime(const Config& config) {
     return std::nullopt;
   }
   return fmt::format("invalid --bgp-holdtime {}: must be in the range 3s to 18h12m16s",
-                     format_go_duration(config.bgp_holdtime));
+                     go::format_duration(config.bgp_holdtime));
 }
 
 ValidationError validate_overlay(const Config& config) {

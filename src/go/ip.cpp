@@ -1,4 +1,4 @@
-#include "options/go_ip.h"
+#include "go/ip.h"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-namespace kr::options::go {
+namespace kr::go {
 namespace {
 
 using Bytes = std::array<std::uint8_t, 16>;
@@ -139,4 +139,4 @@ std::optional<Cidr> parse_cidr(std::string_view text) {
   return Cidr{address->ipv6, format_address(*address), length};
 }
 
-}  // namespace kr::options::go
+}  // namespace kr::go

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace kr::options::go {
+namespace kr::go {
 
 // net.ParseIP(text).String(): an IPv4 dotted quad (no leading zeros) or an
 // IPv6 literal (no zone), printed canonically. IPv4-mapped IPv6 addresses
@@ -28,4 +28,4 @@ struct Cidr {
 // nullopt if text is not a CIDR.
 std::optional<Cidr> parse_cidr(std::string_view text);
 
-}  // namespace kr::options::go
+}  // namespace kr::go

@@ -1,10 +1,10 @@
-#include "options/go_base64.h"
+#include "go/base64.h"
 
 #include <array>
 #include <cstdint>
 #include <optional>
 
-namespace kr::options::go {
+namespace kr::go {
 namespace {
 
 constexpr std::uint8_t kInvalid = 0xff;
@@ -105,4 +105,4 @@ Base64Decode decode_base64_std(std::string_view text) {
   return result;
 }
 
-}  // namespace kr::options::go
+}  // namespace kr::go

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace kr::options::go {
+namespace kr::go {
 
 // A parsed value, or the text of Go's *strconv.NumError, e.g.
 // `strconv.ParseUint: parsing "abc": invalid syntax`.
@@ -41,4 +41,4 @@ std::string quote(std::string_view s);
 // fmt's %q applied to a single byte (Go formats it as a rune literal): 'x', '\n', '\x00'.
 std::string quote_byte(unsigned char c);
 
-}  // namespace kr::options::go
+}  // namespace kr::go

@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-namespace kr::options {
+namespace kr::go {
 
-struct GoDurationParse {
+struct DurationParse {
   std::chrono::nanoseconds value{0};
   // Go's error text, e.g. `time: invalid duration "abc"`; empty on success.
   std::string error;
@@ -22,9 +22,9 @@ struct GoDurationParse {
 
 // time.ParseDuration: same accepted syntax, same overflow limits (int64
 // nanoseconds), same error messages.
-GoDurationParse parse_go_duration(std::string_view text);
+DurationParse parse_duration(std::string_view text);
 
 // time.Duration.String.
-std::string format_go_duration(std::chrono::nanoseconds duration);
+std::string format_duration(std::chrono::nanoseconds duration);
 
-}  // namespace kr::options
+}  // namespace kr::go

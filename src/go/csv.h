@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace kr::options::go {
+namespace kr::go {
 
 struct CsvRead {
   std::vector<std::string> fields;
@@ -26,4 +26,4 @@ CsvRead read_csv_record(std::string_view text);
 // The bytes csv.Writer writes for one record, without the final newline.
 std::string write_csv_record(const std::vector<std::string>& fields);
 
-}  // namespace kr::options::go
+}  // namespace kr::go

@@ -1,8 +1,8 @@
-#include "options/go_csv.h"
+#include "go/csv.h"
 
 #include <fmt/format.h>
 
-namespace kr::options::go {
+namespace kr::go {
 namespace {
 
 constexpr std::string_view kBareQuote = "bare \" in non-quoted field";
@@ -193,4 +193,4 @@ std::string write_csv_record(const std::vector<std::string>& fields) {
   return out;
 }
 
-}  // namespace kr::options::go
+}  // namespace kr::go

@@ -1,10 +1,10 @@
-#include "options/go_duration.h"
+#include "go/duration.h"
 
 #include <array>
 #include <cstdint>
 #include <optional>
 
-namespace kr::options {
+namespace kr::go {
 namespace {
 
 constexpr std::uint64_t kNanosecond = 1;
@@ -51,7 +51,7 @@ std::string time_quote(std::string_view s) {
   return out;
 }
 
-GoDurationParse invalid(std::string_view original) {
+DurationParse invalid(std::string_view original) {
   return {std::chrono::nanoseconds{0}, "time: invalid duration " + time_quote(original)};
 }
 
@@ -105,7 +105,7 @@ Fraction leading_fraction(std::string_view& s) {
 
 }  // namespace
 
-GoDurationParse parse_go_duration(std::string_view text) {
+DurationParse parse_duration(std::string_view text) {
   const std::string_view original = text;
   std::string_view s = text;
   bool negative = false;
@@ -233,7 +233,7 @@ class ReverseWriter {
 
 }  // namespace
 
-std::string format_go_duration(std::chrono::nanoseconds duration) {
+std::string format_duration(std::chrono::nanoseconds duration) {
   const std::int64_t d = duration.count();
   const bool negative = d < 0;
   auto u = static_cast<std::uint64_t>(d);
@@ -282,4 +282,4 @@ std::string format_go_duration(std::chrono::nanoseconds duration) {
   return w.str();
 }
 
-}  // namespace kr::options
+}  // namespace kr::go

@@ -1,8 +1,8 @@
-#include "options/go_ip.h"
+#include "go/ip.h"
 
 #include <gtest/gtest.h>
 
-namespace kr::options::go {
+namespace kr::go {
 namespace {
 
 TEST(GoCanonicalIp, PrintsIpv4DottedAndRejectsLeadingZeros) {
@@ -63,4 +63,4 @@ TEST(GoParseCidr, RejectsNonCidrs) {
 }
 
 }  // namespace
-}  // namespace kr::options::go
+}  // namespace kr::go

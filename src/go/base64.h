@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace kr::options::go {
+namespace kr::go {
 
 struct Base64Decode {
   std::string bytes;
@@ -19,4 +19,4 @@ struct Base64Decode {
 
 Base64Decode decode_base64_std(std::string_view text);
 
-}  // namespace kr::options::go
+}  // namespace kr::go

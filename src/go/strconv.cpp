@@ -1,10 +1,10 @@
-#include "options/go_strconv.h"
+#include "go/strconv.h"
 
 #include <fmt/format.h>
 
 #include <limits>
 
-namespace kr::options::go {
+namespace kr::go {
 namespace {
 
 constexpr std::uint64_t kMaxUint64 = std::numeric_limits<std::uint64_t>::max();
@@ -292,4 +292,4 @@ std::string quote_byte(unsigned char c) {
   return out;
 }
 
-}  // namespace kr::options::go
+}  // namespace kr::go

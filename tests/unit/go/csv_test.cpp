@@ -1,9 +1,9 @@
-#include "options/go_csv.h"
+#include "go/csv.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace kr::options::go {
+namespace kr::go {
 namespace {
 
 using ::testing::ElementsAre;
@@ -73,4 +73,4 @@ TEST(GoCsv, WrittenRecordsReadBack) {
 }
 
 }  // namespace
-}  // namespace kr::options::go
+}  // namespace kr::go

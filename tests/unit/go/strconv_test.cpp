@@ -1,8 +1,8 @@
-#include "options/go_strconv.h"
+#include "go/strconv.h"
 
 #include <gtest/gtest.h>
 
-namespace kr::options::go {
+namespace kr::go {
 namespace {
 
 std::uint64_t uint_ok(std::string_view s, int base, int bits) {
@@ -122,4 +122,4 @@ TEST(GoQuote, QuotesABytesAsARuneLiteral) {
 }
 
 }  // namespace
-}  // namespace kr::options::go
+}  // namespace kr::go

@@ -1,8 +1,8 @@
-#include "options/go_base64.h"
+#include "go/base64.h"
 
 #include <gtest/gtest.h>
 
-namespace kr::options::go {
+namespace kr::go {
 namespace {
 
 std::string decoded(std::string_view text) {
@@ -42,4 +42,4 @@ TEST(GoBase64, ReportsTheOffendingByteLikeGo) {
 }
 
 }  // namespace
-}  // namespace kr::options::go
+}  // namespace kr::go
