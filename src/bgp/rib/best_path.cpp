@@ -32,7 +32,7 @@ std::size_t path_length(const PathAttributes& a) { return a.as_path ? a.as_path-
 uint32_t neighbour_as(const PathAttributes& a) { return a.as_path ? a.as_path->first_as() : 0; }
 
 uint32_t identifier(const Candidate& c) {
-  return c.path->attrs->originator_id.value_or(c.source.router_id);
+  return c.attrs->originator_id.value_or(c.source.router_id);
 }
 
 // Negative when a is better, positive when b is better, 0 when tied.
@@ -48,8 +48,8 @@ int prefer_lower(T a, T b) {
 }  // namespace
 
 bool better_path(const Candidate& a, const Candidate& b) {
-  const PathAttributes& x = *a.path->attrs;
-  const PathAttributes& y = *b.path->attrs;
+  const PathAttributes& x = *a.attrs;
+  const PathAttributes& y = *b.attrs;
   int c = prefer_higher(local_pref(x), local_pref(y));
   if (c == 0) c = prefer_higher(a.source.local, b.source.local);
   if (c == 0) c = prefer_lower(path_length(x), path_length(y));
@@ -61,7 +61,7 @@ bool better_path(const Candidate& a, const Candidate& b) {
     c = prefer_lower(x.med.value_or(0), y.med.value_or(0));
   if (c == 0) c = prefer_higher(a.source.external, b.source.external);
   if (c == 0) c = prefer_lower(identifier(a), identifier(b));
-  if (c == 0) c = prefer_lower(a.path->age, b.path->age);
+  if (c == 0) c = prefer_lower(a.age, b.age);
   if (c == 0) c = prefer_lower(a.source.address, b.source.address);
   return c < 0;
 }

@@ -14,7 +14,8 @@ struct PathSource {
 };
 
 struct Candidate {
-  const PathEntry* path = nullptr;
+  const PathAttributes* attrs = nullptr;  // after import policy
+  uint32_t age = 0;                       // arrival order (PathEntry::age)
   PathSource source;
 };
 

@@ -27,15 +27,29 @@ PathSource source_of(const RibContext& ctx, PeerId id) {
   return s;
 }
 
-template <class Paths, class Pred>
-std::size_t erase_paths_if(Paths& paths, Pred pred) {
-  auto first = std::remove_if(paths.begin(), paths.end(), pred);
-  const auto removed = static_cast<std::size_t>(paths.end() - first);
-  paths.erase(first, paths.end());
-  return removed;
+}  // namespace
+
+template <class P>
+PathEntry FamilyRib<P>::entry(const StoredPath& p) const {
+  return PathEntry{ctx_.attrs.get(p.attrs), ctx_.attrs.get(p.received), p.peer, p.age,
+                   p.stale != 0};
 }
 
-}  // namespace
+template <class P>
+StoredPath FamilyRib<P>::make_path(PeerId peer, const P& prefix, const AttrSetPtr& received) {
+  StoredPath p;
+  p.attrs = ctx_.attrs.acquire(import(peer, prefix, received));
+  p.received = ctx_.attrs.acquire(received);
+  p.age = ctx_.next_age++;
+  p.peer = peer;
+  return p;
+}
+
+template <class P>
+void FamilyRib<P>::release(const StoredPath& p) {
+  ctx_.attrs.release(p.attrs);
+  ctx_.attrs.release(p.received);
+}
 
 template <class P>
 AttrSetPtr FamilyRib<P>::import(PeerId peer, const P& prefix, const AttrSetPtr& received) {
@@ -55,82 +69,88 @@ AttrSetPtr FamilyRib<P>::import(PeerId peer, const P& prefix, const AttrSetPtr& 
 template <class P>
 void FamilyRib<P>::update(PeerId peer, const P& prefix, const AttrSetPtr& received,
                           RibChanges& ch) {
-  Destination& d = dests_[prefix];
-  auto it = std::find_if(d.paths.begin(), d.paths.end(),
-                         [&](const PathEntry& e) { return e.peer == peer; });
-  if (it != d.paths.end() && it->received == received) {
-    // Identical re-announcement: refreshes a stale path, changes nothing else.
-    it->stale = false;
+  const std::size_t pos = dests_.find(prefix);
+  if (pos == dests_.npos) {
+    reselect(dests_.find_or_insert(prefix, make_path(peer, prefix, received)).first, BestBefore{},
+             ch);
     return;
   }
-  const BestBefore before = best_before(d);
-  PathEntry entry{import(peer, prefix, received), received, peer, ctx_.next_age++, false};
-  if (it != d.paths.end()) {
-    *it = std::move(entry);
-  } else {
-    d.paths.push_back(std::move(entry));
+  const std::size_t count = dests_.path_count(pos);
+  std::size_t i = 0;
+  while (i < count && dests_.path(pos, i).peer != peer) ++i;
+  if (i < count && ctx_.attrs.get(dests_.path(pos, i).received) == received) {
+    // Identical re-announcement: refreshes a stale path, changes nothing else.
+    dests_.path(pos, i).stale = 0;
+    return;
   }
-  reselect(prefix, d, before, ch);
+  const BestBefore before = best_before(pos);
+  StoredPath path = make_path(peer, prefix, received);
+  if (i < count) {
+    StoredPath& old = dests_.path(pos, i);
+    release(old);
+    path.has_more = old.has_more;
+    old = path;
+  } else {
+    dests_.append(pos, path);
+  }
+  reselect(pos, before, ch);
 }
 
 template <class P>
 void FamilyRib<P>::withdraw(PeerId peer, const P& prefix, RibChanges& ch) {
-  auto dit = dests_.find(prefix);
-  if (dit == dests_.end()) return;
-  auto& paths = dit->second.paths;
-  auto it =
-      std::find_if(paths.begin(), paths.end(), [&](const PathEntry& e) { return e.peer == peer; });
-  if (it == paths.end()) return;
-  const BestBefore before = best_before(dit->second);
-  paths.erase(it);
-  reselect(prefix, dit->second, before, ch);
-  erase_if_empty(dit);
+  remove_paths_at(
+      dests_.find(prefix), [&](const StoredPath& e) { return e.peer == peer; }, ch);
 }
 
 template <class P>
-void FamilyRib<P>::erase_if_empty(typename std::unordered_map<P, Destination>::iterator it) {
-  if (it->second.paths.empty()) dests_.erase(it);
+typename FamilyRib<P>::BestBefore FamilyRib<P>::best_before(std::size_t pos) const {
+  const StoredPath* best = dests_.best_path(pos);
+  if (best == nullptr) return {};
+  return {ctx_.attrs.get(best->attrs), best->peer};
 }
 
 template <class P>
-typename FamilyRib<P>::BestBefore FamilyRib<P>::best_before(const Destination& d) {
-  if (d.best < 0) return {};
-  return {d.paths[d.best].attrs, d.paths[d.best].peer};
-}
-
-template <class P>
-void FamilyRib<P>::reselect(const P& prefix, Destination& d, const BestBefore& before,
-                            RibChanges& ch) {
+void FamilyRib<P>::reselect(std::size_t pos, const BestBefore& before, RibChanges& ch) {
   int32_t best = -1;
   Candidate best_c;
-  for (std::size_t i = 0; i < d.paths.size(); ++i) {
-    if (!d.paths[i].eligible()) continue;
-    Candidate c{&d.paths[i], source_of(ctx_, d.paths[i].peer)};
+  for (std::size_t i = 0; i < dests_.path_count(pos); ++i) {
+    const StoredPath& p = dests_.path(pos, i);
+    if (!p.eligible()) continue;
+    Candidate c{ctx_.attrs.get(p.attrs).get(), p.age, source_of(ctx_, p.peer)};
     if (best < 0 || better_path(c, best_c)) {
       best = static_cast<int32_t>(i);
       best_c = c;
     }
   }
-  d.best = best;
-  const BestBefore now = best_before(d);
-  if (now.attrs == before.attrs && now.peer == before.peer) return;
-  best_list(ch, prefix).push_back({prefix, now.attrs, now.peer, before.attrs, before.peer});
+  dests_.set_best(pos, best);
+  best_changed(dests_.prefix(pos), dests_.best_path(pos), before, ch);
+}
+
+template <class P>
+void FamilyRib<P>::best_changed(const P& prefix, const StoredPath* best, const BestBefore& before,
+                                RibChanges& ch) {
+  // A copy: exporting may add attribute ids, which can move the table's slots.
+  const AttrSetPtr now = ctx_.attrs.get(best != nullptr ? best->attrs : kNoAttrs);
+  const PeerId now_peer = best != nullptr ? PeerId{best->peer} : kLocalPeer;
+  if (now == before.attrs && now_peer == before.peer) return;
+  best_list(ch, prefix).push_back({prefix, now, now_peer, before.attrs, before.peer});
   for (PeerId t = 1; t < ctx_.peers.size(); ++t) {
-    if (ctx_.peers[t].present && ctx_.peers[t].exporting) export_to(t, prefix, &d, ch);
+    if (ctx_.peers[t].present && ctx_.peers[t].exporting) export_to(t, prefix, best, ch);
   }
 }
 
 template <class P>
 AttrSetPtr FamilyRib<P>::compute_export(PeerState& target, PeerId target_id, const P& prefix,
-                                        const PathEntry& best) {
-  const PeerState* source = best.peer == kLocalPeer ? nullptr : ctx_.peer(best.peer);
-  ExportScope scope{&ctx_.config, source ? &source->info : nullptr, best.peer, &target.info,
+                                        const StoredPath& best) {
+  const PeerId best_peer = best.peer;
+  const AttrSetPtr& attrs = ctx_.attrs.get(best.attrs);
+  const PeerState* source = best_peer == kLocalPeer ? nullptr : ctx_.peer(best_peer);
+  ExportScope scope{&ctx_.config, source ? &source->info : nullptr, best_peer, &target.info,
                     target_id};
-  if (!may_export(*best.attrs, scope)) return nullptr;
-  AttrSetPtr rewritten = target.rewrite_cache.get(best.attrs, best.peer, [&] {
-    return ctx_.interner.intern(rewrite_for_export(*best.attrs, scope));
-  });
-  policy::RouteView view{IpPrefix(prefix), target.info.address, ctx_.source_kind(best.peer),
+  if (!may_export(*attrs, scope)) return nullptr;
+  AttrSetPtr rewritten = target.rewrite_cache.get(
+      attrs, best_peer, [&] { return ctx_.interner.intern(rewrite_for_export(*attrs, scope)); });
+  policy::RouteView view{IpPrefix(prefix), target.info.address, ctx_.source_kind(best_peer),
                          rewritten.get()};
   const policy::Decision d = ctx_.policy->evaluate(policy::Direction::kExport, view);
   if (!d.accept) return nullptr;
@@ -147,87 +167,134 @@ AttrSetPtr FamilyRib<P>::compute_export(PeerState& target, PeerId target_id, con
 }
 
 template <class P>
-void FamilyRib<P>::export_to(PeerId target, const P& prefix, const Destination* d, RibChanges& ch) {
+void FamilyRib<P>::export_to(PeerId target, const P& prefix, const StoredPath* best,
+                             RibChanges& ch) {
   PeerState& ts = ctx_.peers[target];
   if (!ts.info.has_family(family_)) return;
   AttrSetPtr want;
-  if (d != nullptr && d->best >= 0) want = compute_export(ts, target, prefix, d->paths[d->best]);
-  auto& out = adj_out_[target];
-  auto it = out.find(prefix);
-  if (it == out.end() ? want == nullptr : it->second == want) return;
-  if (want) {
-    out[prefix] = want;
+  if (best != nullptr) want = compute_export(ts, target, prefix, *best);
+  PrefixTable<P, AttrId>& out = adj_out_[target];
+  const std::size_t pos = out.find(prefix);
+  if (pos == out.npos ? want == nullptr : ctx_.attrs.get(out.value(pos)) == want) return;
+  if (pos != out.npos) {
+    ctx_.attrs.release(out.value(pos));
+    if (want) {
+      out.value(pos) = ctx_.attrs.acquire(want);
+    } else {
+      out.erase_at(pos);
+    }
   } else {
-    out.erase(it);
+    out.value(out.find_or_insert(prefix).first) = ctx_.attrs.acquire(want);
   }
   out_map(ch.out[target], prefix)[prefix] = want;
 }
 
 template <class P>
 void FamilyRib<P>::export_all(PeerId target, RibChanges& ch) {
-  for (auto& [prefix, d] : dests_) export_to(target, prefix, &d, ch);
+  for (std::size_t pos = 0; pos < dests_.size(); ++pos) {
+    export_to(target, dests_.prefix(pos), dests_.best_path(pos), ch);
+  }
+}
+
+template <class P>
+void FamilyRib<P>::drop_adj_out(PeerId target) {
+  auto it = adj_out_.find(target);
+  if (it == adj_out_.end()) return;
+  for (std::size_t pos = 0; pos < it->second.size(); ++pos)
+    ctx_.attrs.release(it->second.value(pos));
+  adj_out_.erase(it);
 }
 
 template <class P>
 void FamilyRib<P>::dump_adj_out(PeerId target, PeerOutput& out) const {
   auto it = adj_out_.find(target);
   if (it == adj_out_.end()) return;
-  for (const auto& [prefix, attrs] : it->second) out_map(out, prefix)[prefix] = attrs;
+  const PrefixTable<P, AttrId>& table = it->second;
+  for (std::size_t pos = 0; pos < table.size(); ++pos) {
+    out_map(out, table.key(pos))[table.key(pos)] = ctx_.attrs.get(table.value(pos));
+  }
 }
 
 template <class P>
 void FamilyRib<P>::reimport_all(RibChanges& ch) {
-  for (auto& [prefix, d] : dests_) {
-    const BestBefore before = best_before(d);
-    for (PathEntry& e : d.paths) e.attrs = import(e.peer, prefix, e.received);
-    reselect(prefix, d, before, ch);
+  for (std::size_t pos = 0; pos < dests_.size(); ++pos) {
+    const BestBefore before = best_before(pos);
+    for (std::size_t i = 0; i < dests_.path_count(pos); ++i) {
+      StoredPath& p = dests_.path(pos, i);
+      const AttrId old = p.attrs;
+      p.attrs = ctx_.attrs.acquire(import(p.peer, dests_.prefix(pos), ctx_.attrs.get(p.received)));
+      ctx_.attrs.release(old);
+    }
+    reselect(pos, before, ch);
   }
 }
 
 template <class P>
 void FamilyRib<P>::mark_stale(PeerId peer) {
-  for (auto& [prefix, d] : dests_) {
-    for (PathEntry& e : d.paths) {
-      if (e.peer == peer) e.stale = true;
+  for (std::size_t pos = 0; pos < dests_.size(); ++pos) {
+    for (std::size_t i = 0; i < dests_.path_count(pos); ++i) {
+      StoredPath& p = dests_.path(pos, i);
+      if (p.peer == peer) p.stale = 1;
     }
   }
 }
 
 template <class P>
 void FamilyRib<P>::sweep_stale(PeerId peer, RibChanges& ch) {
-  for (auto it = dests_.begin(); it != dests_.end();) {
-    auto& paths = it->second.paths;
-    const BestBefore before = best_before(it->second);
-    const auto removed =
-        erase_paths_if(paths, [&](const PathEntry& e) { return e.peer == peer && e.stale; });
-    if (removed > 0) reselect(it->first, it->second, before, ch);
-    it = paths.empty() ? dests_.erase(it) : std::next(it);
-  }
+  remove_paths_if([&](const StoredPath& e) { return e.peer == peer && e.stale; }, ch);
 }
 
 template <class P>
 void FamilyRib<P>::remove_peer_paths(PeerId peer, RibChanges& ch) {
-  for (auto it = dests_.begin(); it != dests_.end();) {
-    auto& paths = it->second.paths;
-    const BestBefore before = best_before(it->second);
-    const auto removed = erase_paths_if(paths, [&](const PathEntry& e) { return e.peer == peer; });
-    if (removed > 0) reselect(it->first, it->second, before, ch);
-    it = paths.empty() ? dests_.erase(it) : std::next(it);
-  }
+  remove_paths_if([&](const StoredPath& e) { return e.peer == peer; }, ch);
 }
 
 template <class P>
-const PathEntry* FamilyRib<P>::best(const P& prefix) const {
-  auto it = dests_.find(prefix);
-  if (it == dests_.end() || it->second.best < 0) return nullptr;
-  return &it->second.paths[it->second.best];
+template <class Pred>
+void FamilyRib<P>::remove_paths_if(Pred pred, RibChanges& ch) {
+  // From the last position down: removing a prefix moves the last one into
+  // its place, which has been visited already.
+  for (std::size_t pos = dests_.size(); pos-- > 0;) remove_paths_at(pos, pred, ch);
+}
+
+template <class P>
+template <class Pred>
+void FamilyRib<P>::remove_paths_at(std::size_t pos, Pred pred, RibChanges& ch) {
+  if (pos == dests_.npos) return;
+  const P prefix = dests_.prefix(pos);
+  BestBefore before;
+  bool removed = false;
+  for (std::size_t i = dests_.path_count(pos); i-- > 0;) {
+    const StoredPath& p = dests_.path(pos, i);
+    if (!pred(p)) continue;
+    if (!removed) before = best_before(pos);
+    removed = true;
+    release(p);
+    if (!dests_.erase_path(pos, i)) {
+      best_changed(prefix, nullptr, before, ch);
+      return;
+    }
+  }
+  if (removed) reselect(pos, before, ch);
+}
+
+template <class P>
+std::optional<PathEntry> FamilyRib<P>::best(const P& prefix) const {
+  const std::size_t pos = dests_.find(prefix);
+  if (pos == dests_.npos) return std::nullopt;
+  const StoredPath* best = dests_.best_path(pos);
+  if (best == nullptr) return std::nullopt;
+  return entry(*best);
 }
 
 template <class P>
 std::vector<PathEntry> FamilyRib<P>::paths(const P& prefix) const {
-  auto it = dests_.find(prefix);
-  if (it == dests_.end()) return {};
-  return std::vector<PathEntry>(it->second.paths.begin(), it->second.paths.end());
+  std::vector<PathEntry> out;
+  const std::size_t pos = dests_.find(prefix);
+  if (pos == dests_.npos) return out;
+  for (std::size_t i = 0; i < dests_.path_count(pos); ++i)
+    out.push_back(entry(dests_.path(pos, i)));
+  return out;
 }
 
 template class FamilyRib<Prefix4>;

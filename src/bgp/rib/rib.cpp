@@ -1,6 +1,7 @@
 #include "bgp/rib/rib.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "bgp/rib/family_rib.h"
 
@@ -212,10 +213,21 @@ void Rib::adj_rib_out(PeerId id, Family family, PeerOutput& out) const {
   if (family.is_ipv6_unicast()) impl_->v6.dump_adj_out(id, out);
 }
 
-const PathEntry* Rib::best(const Prefix4& prefix) const { return impl_->v4.best(prefix); }
-const PathEntry* Rib::best(const Prefix6& prefix) const { return impl_->v6.best(prefix); }
+std::optional<PathEntry> Rib::best(const Prefix4& prefix) const { return impl_->v4.best(prefix); }
+std::optional<PathEntry> Rib::best(const Prefix6& prefix) const { return impl_->v6.best(prefix); }
 std::vector<PathEntry> Rib::paths(const Prefix4& prefix) const { return impl_->v4.paths(prefix); }
 std::vector<PathEntry> Rib::paths(const Prefix6& prefix) const { return impl_->v6.paths(prefix); }
+
+template <class P>
+void Rib::for_each_path(const PathVisitor<P>& fn) const {
+  if constexpr (std::is_same_v<P, Prefix4>) {
+    impl_->v4.for_each_path(fn);
+  } else {
+    impl_->v6.for_each_path(fn);
+  }
+}
+template void Rib::for_each_path<Prefix4>(const PathVisitor<Prefix4>&) const;
+template void Rib::for_each_path<Prefix6>(const PathVisitor<Prefix6>&) const;
 
 std::size_t Rib::prefix_count(Family family) const {
   if (family.is_ipv4_unicast()) return impl_->v4.size();

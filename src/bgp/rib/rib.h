@@ -19,7 +19,9 @@
 // both from the RoutingPolicy given to set_policy().
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "bgp/codec/update.h"
@@ -79,10 +81,19 @@ class Rib {
   // --- queries ---
   // What the peer currently has from us in `family` (ROUTE-REFRESH answer).
   void adj_rib_out(PeerId id, Family family, PeerOutput& out) const;
-  const PathEntry* best(const Prefix4& prefix) const;
-  const PathEntry* best(const Prefix6& prefix) const;
+  // Paths are stored compactly and handed out by value.
+  std::optional<PathEntry> best(const Prefix4& prefix) const;
+  std::optional<PathEntry> best(const Prefix6& prefix) const;
+  // In arrival order (a replaced path keeps its place).
   std::vector<PathEntry> paths(const Prefix4& prefix) const;
   std::vector<PathEntry> paths(const Prefix6& prefix) const;
+  // Calls fn(prefix, path, is_best) for every path of the family P: a
+  // prefix's paths in a row in arrival order, prefixes in no particular
+  // order. fn must not change the RIB. P is Prefix4 or Prefix6.
+  template <class P>
+  using PathVisitor = std::function<void(const P& prefix, const PathEntry& path, bool best)>;
+  template <class P>
+  void for_each_path(const PathVisitor<P>& fn) const;
   std::size_t prefix_count(Family family) const;
   std::size_t interned_attribute_sets() const;
 

@@ -10,6 +10,7 @@
 
 #include "bgp/policy/routing_policy.h"
 #include "bgp/rib/attr_interner.h"
+#include "bgp/rib/attr_table.h"
 #include "bgp/rib/types.h"
 
 namespace kr::bgp::rib {
@@ -62,6 +63,7 @@ struct RibContext {
   RibConfig config;
   policy::PolicyPtr policy;
   AttrInterner interner;
+  AttrTable attrs;               // ids of the interned sets the tables store
   TransformCache import_cache;   // (received, applied statements) → imported
   std::vector<PeerState> peers;  // index = PeerId; [0] is the local speaker
   uint32_t next_age = 0;

@@ -2,6 +2,7 @@
 // changes synchronously; they are sent and reported on the next loop turn,
 // so a burst of UPDATEs read in one go becomes one batch, and subscriber
 // callbacks never run inside a session's event handling.
+#include <algorithm>
 #include <boost/asio/post.hpp>
 
 #include "bgp/codec/update_packer.h"
@@ -35,10 +36,6 @@ void SpeakerImpl::absorb() {
   changes_.best4.clear();
   changes_.best6.clear();
   if (!changes_.out.empty() || !pending_best_.empty()) schedule_flush();
-  index4_.maybe_compact(rib_.prefix_count(kIpv4Unicast),
-                        [this](const Prefix4& p) { return !rib_.paths(p).empty(); });
-  index6_.maybe_compact(rib_.prefix_count(kIpv6Unicast),
-                        [this](const Prefix6& p) { return !rib_.paths(p).empty(); });
 }
 
 void SpeakerImpl::schedule_flush() {
@@ -95,20 +92,17 @@ void SpeakerImpl::flush() {
 
 std::vector<BestPathEvent> SpeakerImpl::best_path_dump() {
   std::vector<BestPathEvent> out;
-  auto add = [&](const auto& prefix, const rib::PathEntry* best) {
-    if (best == nullptr) return;
-    rib::BestPathChange<std::decay_t<decltype(prefix)>> c{prefix, best->attrs, best->peer, nullptr,
+  auto add = [&](const auto& prefix, const rib::PathEntry& path, bool best) {
+    if (!best) return;
+    rib::BestPathChange<std::decay_t<decltype(prefix)>> c{prefix, path.attrs, path.peer, nullptr,
                                                           rib::kLocalPeer};
     out.push_back(to_event(c, *this));
   };
-  for (const Prefix4& p :
-       index4_.compact([this](const Prefix4& x) { return !rib_.paths(x).empty(); })) {
-    add(p, rib_.best(p));
-  }
-  for (const Prefix6& p :
-       index6_.compact([this](const Prefix6& x) { return !rib_.paths(x).empty(); })) {
-    add(p, rib_.best(p));
-  }
+  rib_.for_each_path<Prefix4>(add);
+  rib_.for_each_path<Prefix6>(add);
+  std::sort(out.begin(), out.end(), [](const BestPathEvent& a, const BestPathEvent& b) {
+    return listing_order(a.prefix, b.prefix);
+  });
   return out;
 }
 

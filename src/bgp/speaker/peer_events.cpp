@@ -85,11 +85,6 @@ void SpeakerImpl::on_update(Peer& p, UpdateMessage&& u) {
     on_end_of_rib(p, *eor);
     return;
   }
-  for (const Prefix4& pfx : u.nlri) index4_.add(pfx);
-  if (u.mp_reach) {
-    for (const Prefix4& pfx : u.mp_reach->nlri4) index4_.add(pfx);
-    for (const Prefix6& pfx : u.mp_reach->nlri6) index6_.add(pfx);
-  }
   rib_.receive(p.rib_id, u, changes_);
   absorb();
 }

@@ -12,51 +12,17 @@ struct PathCounts {
   std::size_t accepted = 0;
 };
 
-template <class P>
-void count_paths(const rib::Rib& rib, const std::vector<P>& prefixes,
-                 std::unordered_map<rib::PeerId, PathCounts>& counts) {
-  for (const P& prefix : prefixes) {
-    for (const rib::PathEntry& e : rib.paths(prefix)) {
-      PathCounts& c = counts[e.peer];
-      ++c.received;
-      if (e.eligible()) ++c.accepted;
-    }
-  }
-}
-
-template <class P>
-void list_paths(const rib::Rib& rib, const std::vector<P>& prefixes, const SpeakerImpl& s,
-                std::vector<RibPath>& out) {
-  for (const P& prefix : prefixes) {
-    const rib::PathEntry* best = rib.best(prefix);
-    std::vector<rib::PathEntry> paths = rib.paths(prefix);
-    // Best first, then the others in arrival order.
-    std::stable_sort(paths.begin(), paths.end(), [&](const auto& a, const auto& b) {
-      return best != nullptr && a.peer == best->peer && b.peer != best->peer;
-    });
-    for (const rib::PathEntry& e : paths) {
-      RibPath r;
-      r.prefix = IpPrefix(prefix);
-      r.attrs = e.eligible() ? e.attrs : e.received;
-      if (e.peer != rib::kLocalPeer) {
-        auto it = s.by_rib_id_.find(e.peer);
-        if (it != s.by_rib_id_.end()) r.peer = it->second->config.address;
-      }
-      r.best = best != nullptr && e.peer == best->peer;
-      r.stale = e.stale;
-      out.push_back(std::move(r));
-    }
-  }
-}
-
 }  // namespace
 
 std::vector<PeerStatus> SpeakerImpl::peers() {
   std::unordered_map<rib::PeerId, PathCounts> counts;
-  count_paths(rib_, index4_.compact([this](const Prefix4& p) { return !rib_.paths(p).empty(); }),
-              counts);
-  count_paths(rib_, index6_.compact([this](const Prefix6& p) { return !rib_.paths(p).empty(); }),
-              counts);
+  auto count = [&](const auto&, const rib::PathEntry& e, bool) {
+    PathCounts& c = counts[e.peer];
+    ++c.received;
+    if (e.eligible()) ++c.accepted;
+  };
+  rib_.for_each_path<Prefix4>(count);
+  rib_.for_each_path<Prefix6>(count);
   const auto now = std::chrono::steady_clock::now();
   std::vector<PeerStatus> out;
   for (const auto& [address, p] : peers_) {
@@ -89,13 +55,27 @@ std::vector<PeerStatus> SpeakerImpl::peers() {
 
 std::vector<RibPath> SpeakerImpl::rib(Family family) {
   std::vector<RibPath> out;
-  if (family.is_ipv4_unicast()) {
-    list_paths(rib_, index4_.compact([this](const Prefix4& p) { return !rib_.paths(p).empty(); }),
-               *this, out);
-  } else if (family.is_ipv6_unicast()) {
-    list_paths(rib_, index6_.compact([this](const Prefix6& p) { return !rib_.paths(p).empty(); }),
-               *this, out);
-  }
+  auto add = [&](const auto& prefix, const rib::PathEntry& e, bool best) {
+    RibPath r;
+    r.prefix = IpPrefix(prefix);
+    r.attrs = e.eligible() ? e.attrs : e.received;
+    if (e.peer != rib::kLocalPeer) {
+      auto it = by_rib_id_.find(e.peer);
+      if (it != by_rib_id_.end()) r.peer = it->second->config.address;
+    }
+    r.best = best;
+    r.stale = e.stale;
+    out.push_back(std::move(r));
+  };
+  if (family.is_ipv4_unicast()) rib_.for_each_path<Prefix4>(add);
+  if (family.is_ipv6_unicast()) rib_.for_each_path<Prefix6>(add);
+  // By prefix; within a prefix the best path first, then the others in
+  // arrival order (the order the RIB visits them in).
+  std::stable_sort(out.begin(), out.end(), [](const RibPath& a, const RibPath& b) {
+    if (listing_order(a.prefix, b.prefix)) return true;
+    if (listing_order(b.prefix, a.prefix)) return false;
+    return a.best && !b.best;
+  });
   return out;
 }
 

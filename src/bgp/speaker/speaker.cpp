@@ -153,11 +153,9 @@ std::string SpeakerImpl::originate(const IpPrefix& prefix, const IpAddress& next
   auto attrs = std::make_shared<const PathAttributes>(std::move(a));
   if (prefix.v6) {
     const Prefix6 p = Prefix6::make(prefix.addr.data(), prefix.len);
-    index6_.add(p);
     rib_.originate(p, attrs, changes_);
   } else {
     const Prefix4 p = Prefix4::make(prefix.addr.data(), prefix.len);
-    index4_.add(p);
     rib_.originate(p, attrs, changes_);
   }
   absorb();

@@ -7,17 +7,22 @@
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "bgp/rib/rib.h"
 #include "bgp/session/listener.h"
 #include "bgp/session/session.h"
-#include "bgp/speaker/prefix_index.h"
 #include "bgp/speaker/speaker.h"
 
 namespace kr::bgp::speaker {
 
 class SpeakerImpl;
+
+// The order of listings and dumps: IPv4 first, then by address, then length.
+inline bool listing_order(const IpPrefix& a, const IpPrefix& b) {
+  return std::tie(a.v6, a.addr, a.len) < std::tie(b.v6, b.addr, b.len);
+}
 
 // One neighbor: its session, its slot in the RIB and its graceful-restart
 // state. Session events are forwarded to the speaker.
@@ -120,8 +125,6 @@ class SpeakerImpl {
   std::map<SubscriptionId, std::function<void(const PeerStateEvent&)>> state_subs_;
   std::vector<SubscriptionId> pending_dumps_;  // new best-path subscribers
 
-  PrefixIndex<Prefix4> index4_;
-  PrefixIndex<Prefix6> index6_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

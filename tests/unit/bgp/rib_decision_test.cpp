@@ -22,8 +22,8 @@ class RibDecision : public test::RibFixture {
     high = peer_up("10.0.0.3", kLocalAs);
   }
   rib::PeerId winner() {
-    const rib::PathEntry* best = rib.best(kDst);
-    EXPECT_NE(best, nullptr);
+    const std::optional<rib::PathEntry> best = rib.best(kDst);
+    EXPECT_NE(best, std::nullopt);
     return best ? best->peer : rib::kLocalPeer;
   }
   void send(rib::PeerId from, const AttrSetPtr& a) {
@@ -123,9 +123,9 @@ TEST_F(RibDecision, BestPathChangesReportPreviousPathOnWithdrawal) {
 TEST_F(RibDecision, OwnAsOrOwnOriginatorIdIsDropped) {
   send(low, base);
   send(low, with(base, [](PathAttributes& a) { a.as_path->prepend(kLocalAs); }));
-  EXPECT_EQ(rib.best(kDst), nullptr);  // the looped path replaced the old one
+  EXPECT_EQ(rib.best(kDst), std::nullopt);  // the looped path replaced the old one
   send(high, with(base, [](PathAttributes& a) { a.originator_id = rid("10.0.1.10"); }));
-  EXPECT_EQ(rib.best(kDst), nullptr);
+  EXPECT_EQ(rib.best(kDst), std::nullopt);
 }
 
 TEST_F(RibDecision, TreatAsWithdrawRemovesThePeersPath) {
@@ -133,7 +133,7 @@ TEST_F(RibDecision, TreatAsWithdrawRemovesThePeersPath) {
   UpdateMessage u = announce(base, {kDst});
   u.error_action = ErrorAction::kTreatAsWithdraw;
   rib.receive(low, u, changes);
-  EXPECT_EQ(rib.best(kDst), nullptr);
+  EXPECT_EQ(rib.best(kDst), std::nullopt);
 }
 
 TEST_F(RibDecision, Ipv6PathTakesNextHopFromMpReach) {
@@ -146,8 +146,8 @@ TEST_F(RibDecision, Ipv6PathTakesNextHopFromMpReach) {
   u.mp_reach =
       MpReach{kIpv6Unicast, true, ip("2001:db8:1::10"), std::nullopt, {}, {p6("2001:db8:42::/64")}};
   rib.receive(low, u, changes);
-  const rib::PathEntry* best = rib.best(p6("2001:db8:42::/64"));
-  ASSERT_NE(best, nullptr);
+  const std::optional<rib::PathEntry> best = rib.best(p6("2001:db8:42::/64"));
+  ASSERT_NE(best, std::nullopt);
   EXPECT_EQ(best->attrs->next_hop, ip("2001:db8:1::10"));
   ASSERT_EQ(changes.best6.size(), 1u);
 }
@@ -161,7 +161,7 @@ TEST_F(RibDecision, FamiliesNotNegotiatedAreIgnored) {
   const rib::PeerId v6_only = rib.add_peer(info);
   rib.peer_up(v6_only, info, changes);
   send(v6_only, base);
-  EXPECT_EQ(rib.best(kDst), nullptr);
+  EXPECT_EQ(rib.best(kDst), std::nullopt);
 }
 
 TEST_F(RibDecision, ImportRejectedPathsComeBackWhenPolicyAllows) {
@@ -169,11 +169,11 @@ TEST_F(RibDecision, ImportRejectedPathsComeBackWhenPolicyAllows) {
   in.node_ips = {"10.0.0.2", "10.0.0.3"};
   rib.set_policy(test::build_policy(test::kube_router_policy(in)), changes);
   rib.receive(low, announce(base, {p4("0.0.0.0/0")}), changes);
-  EXPECT_EQ(rib.best(p4("0.0.0.0/0")), nullptr);     // I2
-  EXPECT_EQ(rib.paths(p4("0.0.0.0/0")).size(), 1u);  // kept, not eligible
+  EXPECT_EQ(rib.best(p4("0.0.0.0/0")), std::nullopt);  // I2
+  EXPECT_EQ(rib.paths(p4("0.0.0.0/0")).size(), 1u);    // kept, not eligible
   changes.clear();
   rib.set_policy(policy::RoutingPolicy::accept_all(), changes);
-  ASSERT_NE(rib.best(p4("0.0.0.0/0")), nullptr);
+  ASSERT_NE(rib.best(p4("0.0.0.0/0")), std::nullopt);
   EXPECT_EQ(changes.best4.size(), 1u);
 }
 

@@ -149,7 +149,7 @@ TEST_F(RibExport, RouteReflectionAttributes) {
   auto looped = std::make_shared<PathAttributes>(*attrs({}, "10.0.3.4", 100));
   looped->cluster_list = {rid("10.0.1.10")};
   rib.receive(plain2, announce(looped, {p4("10.244.5.0/24")}), changes);
-  EXPECT_EQ(rib.best(p4("10.244.5.0/24")), nullptr);
+  EXPECT_EQ(rib.best(p4("10.244.5.0/24")), std::nullopt);
 }
 
 TEST_F(RibExport, ReflectedPathCarriesTheSourcesCurrentRouterId) {

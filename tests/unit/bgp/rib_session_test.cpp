@@ -27,8 +27,8 @@ TEST_F(RibSession, GracefulRestartKeepsStaleRoutesUntilEndOfRib) {
   EXPECT_FALSE(rib.best(p4("10.244.1.0/24"))->stale);
   changes.clear();
   rib.sweep_stale(node_b, kIpv4Unicast, changes);
-  EXPECT_NE(rib.best(p4("10.244.1.0/24")), nullptr);
-  EXPECT_EQ(rib.best(p4("10.244.7.0/24")), nullptr);
+  EXPECT_NE(rib.best(p4("10.244.1.0/24")), std::nullopt);
+  EXPECT_EQ(rib.best(p4("10.244.7.0/24")), std::nullopt);
   ASSERT_EQ(changes.best4.size(), 1u);
   EXPECT_EQ(changes.best4[0].prefix, p4("10.244.7.0/24"));
 }
@@ -40,7 +40,7 @@ TEST_F(RibSession, SessionLossWithoutGracefulRestartWithdrawsEverything) {
   ASSERT_TRUE(sent(router, p4("10.244.1.0/24")).value_or(nullptr));
   changes.clear();
   rib.peer_down(node_b, {}, changes);
-  EXPECT_EQ(rib.best(p4("10.244.1.0/24")), nullptr);
+  EXPECT_EQ(rib.best(p4("10.244.1.0/24")), std::nullopt);
   ASSERT_EQ(changes.best4.size(), 1u);
   EXPECT_EQ(changes.best4[0].best, nullptr);
   auto out = sent(router, p4("10.244.1.0/24"));
@@ -82,7 +82,7 @@ TEST_F(RibSession, RemovedPeerSlotIsReusedCleanly) {
   rib.receive(node_b, announce(attrs({}, "10.0.1.11", 100), {p4("10.244.1.0/24")}), changes);
   rib.remove_peer(node_b, changes);
   EXPECT_EQ(rib.peer(node_b), nullptr);
-  EXPECT_EQ(rib.best(p4("10.244.1.0/24")), nullptr);
+  EXPECT_EQ(rib.best(p4("10.244.1.0/24")), std::nullopt);
   const rib::PeerId node_c = peer_up("10.0.2.10", kLocalAs);
   EXPECT_EQ(node_c, node_b);
   EXPECT_EQ(rib.peer(node_c)->address, ip("10.0.2.10"));
