@@ -133,6 +133,21 @@ TEST_F(AdminCli, UsageErrorsExitTwo) {
   EXPECT_EQ(cli({"--bogus", "rib"}, out, err), 2);
 }
 
+TEST_F(AdminCli, HelpAndUsageEndWithANewline) {
+  for (const char* flag : {"--help", "-h", "help"}) {
+    std::string out, err;
+    EXPECT_EQ(cli({flag}, out, err), 0) << flag;
+    EXPECT_THAT(out, HasSubstr("Usage: kube-router bgp")) << flag;
+    ASSERT_FALSE(out.empty()) << flag;
+    EXPECT_EQ(out.back(), '\n') << flag;
+    EXPECT_EQ(err, "") << flag;
+  }
+  std::string out, err;
+  ASSERT_EQ(cli({"frobnicate"}, out, err), 2);
+  ASSERT_FALSE(err.empty());
+  EXPECT_EQ(err.back(), '\n');
+}
+
 TEST_F(AdminCli, UnreachableSpeakerExitsOneWithThePath) {
   std::vector<const char*> args{"--socket", "/nonexistent/bgp.sock", "neighbors"};
   std::ostringstream o, e;
