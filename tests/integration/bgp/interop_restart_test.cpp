@@ -36,9 +36,16 @@ TEST_F(InteropTest, GobgpdKeepsOurRoutesStaleWhileWeRestart) {
   make_namespaces();
   GobgpdPeer peer(*theirs_, dir_.file("gobgpd"), gobgpd_config());
   peer.start();
-  speaker(our_config("10.0.0.2", "10.0.0.1", 65000, {"10.244.0.0/24", "10.245.0.0/24"}));
+  SpeakerProcess& ours =
+      speaker(our_config("10.0.0.2", "10.0.0.1", 65000, {"10.244.0.0/24", "10.245.0.0/24"}));
+  // Ask gobgpd only once its API is up: the gobgp CLI gives up after 1 s
+  // ("context deadline exceeded"), which a loaded machine can exceed while
+  // gobgpd starts. The session being established means it is up.
+  ASSERT_TRUE(
+      wait_until([&] { return ours.neighbor_state("10.0.0.2") == "established"; }, kSessionWait))
+      << ours.log() << peer.log();
   SeenRib rib;
-  ASSERT_TRUE(wait_until([&] { return (rib = peer.rib("ipv4")).size() == 2; }, kSessionWait))
+  ASSERT_TRUE(wait_until([&] { return (rib = peer.rib("ipv4")).size() == 2; }, kRouteWait))
       << speaker_->log() << peer.log();
   EXPECT_FALSE(rib["10.244.0.0/24"].stale);
 
@@ -125,8 +132,10 @@ protocol bgp ours {
 }
 )");
   speaker(our_config("10.0.0.2", "10.0.0.1", 65000, {"10.244.0.0/24"}));
-  ASSERT_TRUE(
-      wait_until([&] { return bird.rib("master4").contains("10.244.0.0/24"); }, kSessionWait))
+  // birdc fails until BIRD's control socket exists; bgp_state() waits that out.
+  ASSERT_TRUE(wait_until([&] { return bird.bgp_state("ours") == "Established"; }, kSessionWait))
+      << speaker_->log() << bird.log();
+  ASSERT_TRUE(wait_until([&] { return bird.rib("master4").contains("10.244.0.0/24"); }, kRouteWait))
       << speaker_->log() << bird.log();
 
   speaker_->kill();
