@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <future>
 #include <iostream>
 #include <memory>
@@ -12,6 +13,8 @@
 #include <thread>
 
 #include "app/api_metrics.h"
+#include "app/controller_set.h"
+#include "app/node_lookup.h"
 #include "app/shutdown_signals.h"
 #include "app/version.h"
 #include "base/log.h"
@@ -32,33 +35,21 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Everything must be stopped within this time after SIGTERM (then the I/O loop is cut short).
+// Everything must be stopped within this time after SIGTERM; past it the process exits anyway.
 constexpr auto kShutdownDeadline = 4s;
+// The GET of this node's Node object; the API server has just answered every LIST.
+constexpr auto kNodeLookupTimeout = 30s;
 
 int fail(const std::string& message) {
   std::cerr << message << '\n';
   return 1;
 }
 
-// Controllers that are not part of this build yet: say so once instead of silently ignoring
-// the flag, and leave them out of the health deadlines (they never heartbeat).
-void log_unavailable_controllers(const options::Config& config) {
-  const auto note = [](bool enabled, const char* flag, const char* what) {
-    if (enabled) {
-      KR_WARN("{} is not part of this build yet: {} has no effect", what, flag);
-    }
-  };
-  note(config.run_router, "--run-router", "the routing controller (BGP, CNI, overlay)");
-  note(config.run_firewall, "--run-firewall", "the network policy controller");
-  note(config.run_service_proxy, "--run-service-proxy", "the service proxy controller");
-  note(config.run_loadbalancer, "--run-loadbalancer", "the load balancer allocator");
-  if (config.enable_pprof) {
-    KR_WARN("--enable-pprof: this build has no pprof endpoint (see docs/differences.md)");
-  }
-}
-
 observe::HealthConfig health_config(const options::Config& config) {
   observe::HealthConfig health;
+  // Exactly the controllers that run: a controller that cannot start ends kube-router.
+  health.run_firewall = config.run_firewall;
+  health.run_service_proxy = config.run_service_proxy;
   health.metrics_enabled = options::metrics_enabled(config);
   health.iptables_sync_period = config.iptables_sync_period;
   health.loadbalancer_sync_period = config.loadbalancer_sync_period;
@@ -121,8 +112,10 @@ class Daemon {
               config_.metrics_port);
       KR_INFO("Disabling metrics for kube-router, set --metrics-port properly in order to enable");
     }
-    log_unavailable_controllers(config_);
-    return std::nullopt;
+    if (config_.enable_pprof) {
+      KR_WARN("--enable-pprof: this build has no pprof endpoint (see docs/differences.md)");
+    }
+    return start_controllers();
   }
 
   // True when SIGTERM/SIGINT arrived while start() waited for the caches.
@@ -134,25 +127,32 @@ class Daemon {
     }
   }
 
-  void stop() {
+  // Stops the controllers (last started first), then the servers and informers. False when
+  // that did not finish within kShutdownDeadline: the caller must then end the process without
+  // running destructors, which would wait for the part that hangs.
+  bool stop() {
     KR_INFO("Shutting down the controllers");
-    auto stopped = std::async(std::launch::async, [this] {
+    if (!io_thread_.joinable()) {  // start-up failed before the I/O loop ran
+      stop_servers_and_informers();
+      return true;
+    }
+    auto stopped = std::make_shared<std::promise<void>>();
+    auto done = stopped->get_future();
+    std::thread([this, stopped] {
+      controllers_.stop();
       on_io_thread(io_, [this] {
-        if (metrics_) {
-          metrics_->stop();
-        }
-        health_server_.stop();
-        health_.stop();
-        informers_.stop();
-        client_.shutdown();
+        stop_servers_and_informers();
         return 0;
       });
-    });
-    if (stopped.wait_for(kShutdownDeadline) != std::future_status::ready) {
-      KR_WARN("controllers did not stop within {}s; stopping the I/O loop",
+      stopped->set_value();
+    }).detach();
+    if (done.wait_for(kShutdownDeadline) != std::future_status::ready) {
+      KR_WARN("controllers did not stop within {}s; exiting without waiting for them",
               kShutdownDeadline.count());
+      return false;
     }
     stop_io_thread();
+    return true;
   }
 
  private:
@@ -174,6 +174,26 @@ class Daemon {
     return std::nullopt;
   }
 
+  // Fetches this node's Node object when a controller needs it, then constructs and starts the
+  // controllers (flags.md §3.2 steps 11-14).
+  std::optional<std::string> start_controllers() {
+    std::shared_ptr<const k8s::Node> node;
+    if (needs_node_object(config_)) {
+      const NodeLookup lookup =
+          fetch_node(client_, resolve_node_name(config_.hostname_override), kNodeLookupTimeout);
+      if (lookup.error) {
+        return lookup.error;
+      }
+      node = lookup.node;
+    }
+    return controllers_.start({.config = config_,
+                               .informers = informers_,
+                               .node = node.get(),
+                               .registry = metrics_ ? &registry_ : nullptr,
+                               .health = health_,
+                               .io = io_});
+  }
+
   std::optional<std::string> start_metrics() {
     const observe::ListenAddress address{config_.metrics_addr, config_.metrics_port};
     if (auto error = observe::check_bindable(address, observe::kMetricsListenPurpose)) {
@@ -186,6 +206,17 @@ class Daemon {
         io_, registry_, health_,
         observe::MetricsConfig{.listen = address, .path = config_.metrics_path});
     return on_io_thread(io_, [this] { return metrics_->start(); });
+  }
+
+  // On the I/O thread (or before it runs).
+  void stop_servers_and_informers() {
+    if (metrics_) {
+      metrics_->stop();
+    }
+    health_server_.stop();
+    health_.stop();
+    informers_.stop();
+    client_.shutdown();
   }
 
   void stop_io_thread() {
@@ -206,6 +237,9 @@ class Daemon {
   k8s::Client client_;
   k8s::InformerSet informers_;
   std::unique_ptr<observe::MetricsController> metrics_;
+  // After the informers and the I/O loop: destroyed first, once the I/O thread has stopped, so
+  // no informer handler can reach a destroyed controller.
+  ControllerSet controllers_;
   observe::CollectorHandle process_collector_;
   observe::CollectorHandle api_collector_;
   std::thread io_thread_;
@@ -231,15 +265,16 @@ int run_daemon(const options::Config& config, const k8s::ClientConfig& client_co
   } catch (const k8s::ConfigError& error) {
     return fail(error.what());
   }
-  if (auto error = daemon->start()) {
-    daemon->stop();
-    return fail(*error);
-  }
-  if (!daemon->interrupted()) {
+  std::optional<std::string> error = daemon->start();
+  if (!error && !daemon->interrupted()) {
     Daemon::wait_for_shutdown();
   }
-  daemon->stop();
-  return 0;
+  const int status = error ? fail(*error) : 0;
+  if (!daemon->stop()) {
+    std::cerr.flush();
+    std::_Exit(1);
+  }
+  return status;
 }
 
 }  // namespace kr::app

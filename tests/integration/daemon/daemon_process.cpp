@@ -10,11 +10,12 @@ namespace kr::test {
 std::string kube_router_binary() { return KR_KUBE_ROUTER_BINARY; }
 
 DaemonProcess::DaemonProcess(const ScopedNetns& netns, const TempDir& dir,
-                             std::vector<std::string> args)
+                             std::vector<std::string> args, std::vector<std::string> env)
     : netns_(netns), log_path_((dir.path() / "kube-router.log").string()), process_([&] {
         args.insert(args.begin(), kube_router_binary());
         SpawnOptions options;
         options.stderr_path = log_path_;
+        options.env = std::move(env);
         return netns.spawn(std::move(args), options);
       }()) {}
 

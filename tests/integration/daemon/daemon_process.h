@@ -23,7 +23,9 @@ struct HttpAnswer {
 class DaemonProcess {
  public:
   // Starts `kube-router args...` inside `netns`; stderr (the log) goes to a file in `dir`.
-  DaemonProcess(const ScopedNetns& netns, const TempDir& dir, std::vector<std::string> args);
+  // `env` ("KEY=VALUE") is added to the inherited environment.
+  DaemonProcess(const ScopedNetns& netns, const TempDir& dir, std::vector<std::string> args,
+                std::vector<std::string> env = {});
 
   Subprocess& process() { return process_; }
   std::string log() const;

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "api_in_netns.h"
 #include "apiserver_lite_fixture.h"
 #include "daemon_process.h"
 #include "support/root.h"
@@ -22,13 +23,10 @@ using namespace std::chrono_literals;
 using kr::testing::ApiServerLite;
 using kr::testing::KubeconfigAuth;
 
-constexpr int kHealthPort = 20244;
-constexpr int kMetricsPort = 9090;
-
 // Sends a request until it gets an answer other than 503: the fault injection below makes the
 // next N requests fail whoever sends them, and the test's own writes must get through.
 template <class Request>
-void expect_status(int expected, Request request) {
+kr::testing::HttpResponse retry_503(Request request) {
   kr::testing::HttpResponse answer;
   for (int attempt = 0; attempt < 50; ++attempt) {
     answer = request();
@@ -36,59 +34,46 @@ void expect_status(int expected, Request request) {
       break;
     }
   }
-  ASSERT_EQ(answer.status, expected) << answer.body;
+  return answer;
 }
 
-// An apiserver-lite that also listens inside `netns` on 127.0.0.1, where the daemon runs.
+// A namespace of the test's own with an apiserver-lite listening inside it, and this node's
+// Node object registered. The kernel here may have no IPVS, so the service proxy is off; the
+// firewall runs (its rules stay inside the namespace).
 class Cluster {
  public:
-  Cluster()
-      : api_(options_listening_in(netns_)),
-        master_("https://127.0.0.1:" + std::to_string(netns_port())) {}
+  Cluster() : api_(netns_) { api_.create_node("node1", "192.168.50.1", "10.244.1.0/24"); }
 
   ScopedNetns& netns() { return netns_; }
-  ApiServerLite& api() { return api_; }
+  ApiServerLite& api() { return api_.api(); }
   TempDir& dir() { return dir_; }
 
-  // kube-router flags pointing at the API server with the given kubeconfig flavour.
   std::vector<std::string> args(KubeconfigAuth auth, std::vector<std::string> extra = {}) const {
-    std::vector<std::string> args = {
-        "--kubeconfig=" + api_.write_kubeconfig(auth),
-        "--master=" + master_,
-        "--health-addr=127.0.0.1",
-        "--health-port=" + std::to_string(kHealthPort),
-        "--metrics-addr=127.0.0.1",
-        "--metrics-port=" + std::to_string(kMetricsPort),
-        "--cache-sync-timeout=30s",
-        "-v=2",
-    };
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
+    std::vector<std::string> flags = {"--hostname-override=node1", "--run-service-proxy=false"};
+    flags.insert(flags.end(), extra.begin(), extra.end());
+    return api_.args(auth, flags);
   }
 
   void create_pod(const std::string& name) const {
-    expect_status(201, [&] {
-      return api_.create(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":")" + name +
-                         R"(","namespace":"default","labels":{"app":"web"}},)" +
-                         R"("spec":{"nodeName":"node1","containers":[{"name":"c"}]}})");
-    });
+    api_.create(R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":")" + name +
+                R"(","namespace":"default","labels":{"app":"web"}},)" +
+                R"("spec":{"nodeName":"node1","containers":[{"name":"c"}]}})");
   }
 
   void delete_pod(const std::string& name) const {
-    expect_status(200, [&] { return api_.remove("/api/v1/namespaces/default/pods/" + name); });
+    const auto answer =
+        retry_503([&] { return api_.api().remove("/api/v1/namespaces/default/pods/" + name); });
+    ASSERT_EQ(answer.status, 200) << answer.body;
   }
 
   void create_service(const std::string& name) const {
-    expect_status(201, [&] {
-      return api_.create(
-          R"({"apiVersion":"v1","kind":"Service","metadata":{"name":")" + name +
-          R"(","namespace":"default"},"spec":{"type":"ClusterIP","ports":[{"port":80}]}})");
-    });
+    api_.create(R"({"apiVersion":"v1","kind":"Service","metadata":{"name":")" + name +
+                R"(","namespace":"default"},"spec":{"type":"ClusterIP","ports":[{"port":80}]}})");
   }
 
   // Number of objects the server has at `path` (a list URL).
   size_t server_count(const std::string& path) const {
-    const auto answer = api_.get(path);
+    const auto answer = api_.api().get(path);
     size_t count = 0;
     // Each item carries exactly one "uid" in its metadata.
     for (size_t at = answer.body.find("\"uid\""); at != std::string::npos;
@@ -99,26 +84,9 @@ class Cluster {
   }
 
  private:
-  static kr::testing::ApiServerLiteOptions options_listening_in(const ScopedNetns& netns) {
-    kr::testing::ApiServerLiteOptions options;
-    options.extra_args = {"--listen-netns=" + netns.name() + ":127.0.0.1:0"};
-    return options;
-  }
-
-  int netns_port() const {
-    std::istringstream lines(api_.port_file_contents());
-    for (std::string line; std::getline(lines, line);) {
-      if (line.rfind("listen-netns " + netns_.name() + " ", 0) == 0) {
-        return std::stoi(line.substr(line.rfind(':') + 1));
-      }
-    }
-    throw std::runtime_error("apiserver-lite reported no listener in " + netns_.name());
-  }
-
   ScopedNetns netns_;
   TempDir dir_{"daemon"};
-  ApiServerLite api_;
-  std::string master_;
+  ApiInNetns api_;
 };
 
 bool cached_equals(const DaemonProcess& daemon, const std::string& resource, size_t expected) {
