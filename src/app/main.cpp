@@ -7,10 +7,11 @@
 #include <string_view>
 #include <variant>
 
+#include "app/cleanup.h"
 #include "app/daemon.h"
 #include "app/version.h"
-#include "bgp/admin/cli.h"
 #include "base/log.h"
+#include "bgp/admin/cli.h"
 #include "k8s/client_config.h"
 #include "observe/build_info.h"
 #include "options/command_line.h"
@@ -40,10 +41,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (config.cleanup_config) {
-    // Each controller's cleanup runs here (network policy, then service proxy, then routing)
-    // as the controllers land; this build has none that leave state behind.
-    KR_INFO("cleanup finished: this build creates no kernel state to remove");
-    return 0;
+    return app::run_cleanup(config);
   }
 
   KR_INFO("Running {} version {}, built on {}, {}", argv[0], app::kVersion, app::kBuildDate,
