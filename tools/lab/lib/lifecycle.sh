@@ -17,6 +17,26 @@ kube_router_args() {  # INDEX EXTRA_ARGS...
   esac
 }
 
+# kube-router's service proxy needs IPVS and finds it by resolving the IPVS
+# generic netlink family; so does this (genl, from iproute2). The answer is the
+# kernel's, the same in every namespace.
+kernel_has_ipvs() {
+  genl ctrl get name IPVS >/dev/null 2>&1
+}
+
+# The flags the lab adds so kube-router can start on this kernel: without IPVS
+# the service proxy is turned off (kube-router would refuse to start with it),
+# unless the caller's flags say otherwise.
+kernel_fit_args() {  # EXTRA_ARGS...
+  case " $* " in
+    *" --run-service-proxy"*) return 0 ;;
+  esac
+  if ! kernel_has_ipvs; then
+    log "this kernel has no IPVS: kube-router runs without the service proxy (--run-service-proxy=false)"
+    printf '%s\n' --run-service-proxy=false
+  fi
+}
+
 # The health port kube-router will use: --health-port from the extra flags,
 # else the default. 0 disables the endpoint.
 health_port_from() {
@@ -201,6 +221,10 @@ cmd_up() {
   done
 
   if [ "$with_kube_router" = 1 ]; then
+    require_tools genl
+    local fit
+    mapfile -t fit < <(kernel_fit_args "${extra[@]}")
+    extra=("${fit[@]}" "${extra[@]}")
     log "kube-router on every node"
     local health_port
     health_port=$(health_port_from "${extra[@]}")
