@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <initializer_list>
+#include <optional>
 #include <unordered_set>
 
 namespace kr::netfilter {
@@ -84,10 +86,37 @@ void plan_pinned(const PinnedRule& pin, const FilterTable& current, Sections& ou
   plan.rule_lines += copies + 1;
 }
 
-}  // namespace
+// Chains other software's rules jump to: deleting one of ours would fail the whole restore.
+std::unordered_set<std::string_view> foreign_targets(const FilterTable& current,
+                                                     const ChainOwnership& owned) {
+  std::unordered_set<std::string_view> targets;
+  for (const std::string& chain : current.chain_names) {
+    if (!owned(chain)) {
+      for (const std::string& rule : current.chain(chain)) {
+        targets.insert(rule_target(rule));
+      }
+    }
+  }
+  return targets;
+}
 
-FilterPlan plan_filter(const DesiredFilter& desired, const FilterTable& current,
-                       const ChainOwnership& owned) {
+// "*filter\n<parts>COMMIT\n", or "" when every part is empty.
+std::string assemble(std::initializer_list<const std::string*> parts) {
+  size_t size = 0;
+  for (const std::string* part : parts) size += part->size();
+  if (size == 0) {
+    return {};
+  }
+  std::string document;
+  document.reserve(size + 16);
+  document += "*filter\n";
+  for (const std::string* part : parts) document += *part;
+  document += "COMMIT\n";
+  return document;
+}
+
+FilterPlan plan_at_once(const DesiredFilter& desired, const FilterTable& current,
+                        const ChainOwnership& owned) {
   FilterPlan plan;
   Sections out;
   for (const auto& [name, rules] : desired.chains) {
@@ -96,16 +125,7 @@ FilterPlan plan_filter(const DesiredFilter& desired, const FilterTable& current,
   for (const PinnedRule& pin : desired.pinned) {
     plan_pinned(pin, current, out, plan);
   }
-
-  // Chains other software's rules jump to: deleting one of ours would fail the whole restore.
-  std::unordered_set<std::string_view> foreign_targets;
-  for (const std::string& chain : current.chain_names) {
-    if (!owned(chain)) {
-      for (const std::string& rule : current.chain(chain)) {
-        foreign_targets.insert(rule_target(rule));
-      }
-    }
-  }
+  const auto foreign = foreign_targets(current, owned);
   for (const std::string& name : current.chain_names) {
     if (!owned(name) || desired.chains.contains(name)) {
       continue;
@@ -113,25 +133,113 @@ FilterPlan plan_filter(const DesiredFilter& desired, const FilterTable& current,
     if (!current.chain(name).empty()) {
       fmt::format_to(std::back_inserter(out.flushes), "-F {}\n", name);
     }
-    if (!foreign_targets.contains(name)) {
+    if (!foreign.contains(name)) {
       fmt::format_to(std::back_inserter(out.deletions), "-X {}\n", name);
       ++plan.chains_deleted;
     }
   }
-
-  if (out.declarations.empty() && out.flushes.empty() && out.body.empty() &&
-      out.deletions.empty()) {
-    return plan;
-  }
-  plan.document.reserve(out.declarations.size() + out.flushes.size() + out.body.size() +
-                        out.deletions.size() + 16);
-  plan.document += "*filter\n";
-  plan.document += out.declarations;
-  plan.document += out.flushes;
-  plan.document += out.body;
-  plan.document += out.deletions;
-  plan.document += "COMMIT\n";
+  plan.document = assemble({&out.declarations, &out.flushes, &out.body, &out.deletions});
   return plan;
+}
+
+// FilterPlanOptions::defer_removals; nullopt when some removal cannot be deferred.
+std::optional<FilterPlan> plan_deferred(const DesiredFilter& desired, const FilterTable& current,
+                                        const ChainOwnership& owned, size_t max_shadowed) {
+  FilterPlan plan;
+  Sections now, later;
+  for (const auto& [name, want] : desired.chains) {
+    if (!current.has_chain(name)) {
+      fmt::format_to(std::back_inserter(now.declarations), ":{} - [0:0]\n", name);
+      for (const std::string& rule : want) {
+        append_rule(now.body, "-A", name, rule);
+      }
+      plan.rule_lines += want.size();
+      ++plan.chains_created;
+      continue;
+    }
+    const std::vector<std::string>& have = current.chain(name);
+    if (have == want) {
+      continue;
+    }
+    const size_t limit = std::min(have.size(), want.size());
+    size_t prefix = 0;
+    while (prefix < limit && have[prefix] == want[prefix]) {
+      ++prefix;
+    }
+    size_t suffix = 0;
+    while (suffix < limit - prefix &&
+           have[have.size() - 1 - suffix] == want[want.size() - 1 - suffix]) {
+      ++suffix;
+    }
+    ++plan.chains_edited;
+    if (prefix + suffix == have.size()) {
+      // Only additions: they go between the common prefix and suffix, as at once.
+      for (size_t i = prefix; i < want.size() - suffix; ++i) {
+        append_rule(now.body, "-I", name, fmt::format("{} {}", i + 1, want[i]));
+      }
+      plan.rule_lines += want.size() - suffix - prefix;
+      continue;
+    }
+    // The new rules from the first difference on, then RETURN: the old rules below it are
+    // never reached. Afterwards the chain is want + RETURN + have[prefix..].
+    if (want.size() - prefix + 1 > max_shadowed) {
+      return std::nullopt;
+    }
+    for (size_t i = prefix; i < want.size(); ++i) {
+      append_rule(now.body, "-I", name, fmt::format("{} {}", i + 1, want[i]));
+    }
+    append_rule(now.body, "-I", name, fmt::format("{} -j RETURN", want.size() + 1));
+    const std::string at = std::to_string(want.size() + 1);
+    for (size_t i = prefix; i <= have.size(); ++i) {
+      append_rule(later.body, "-D", name, at);
+    }
+    plan.rule_lines += (want.size() - prefix + 1) + (have.size() - prefix + 1);
+  }
+  for (const PinnedRule& pin : desired.pinned) {
+    const std::vector<std::string>& have = current.chain(pin.chain);
+    if (!have.empty() && have.front() == pin.rule &&
+        std::count(have.begin(), have.end(), pin.rule) == 1) {
+      continue;
+    }
+    if (std::find(have.begin(), have.end(), pin.rule) != have.end()) {
+      return std::nullopt;  // a stray copy: deleting it is a removal in a chain not ours
+    }
+    append_rule(now.body, "-I", pin.chain, "1 " + pin.rule);
+    ++plan.rule_lines;
+  }
+  // A stale chain is unreachable once the rules jumping to it are (they are all in chains we
+  // edit above, or in other stale chains), unless other software jumps to it.
+  const auto foreign = foreign_targets(current, owned);
+  for (const std::string& name : current.chain_names) {
+    if (!owned(name) || desired.chains.contains(name)) {
+      continue;
+    }
+    const bool filled = !current.chain(name).empty();
+    if (foreign.contains(name)) {
+      if (filled) return std::nullopt;
+      continue;
+    }
+    if (filled) {
+      fmt::format_to(std::back_inserter(later.flushes), "-F {}\n", name);
+    }
+    fmt::format_to(std::back_inserter(later.deletions), "-X {}\n", name);
+    ++plan.chains_deleted;
+  }
+  plan.document = assemble({&now.declarations, &now.body});
+  plan.cleanup = assemble({&later.flushes, &later.body, &later.deletions});
+  return plan;
+}
+
+}  // namespace
+
+FilterPlan plan_filter(const DesiredFilter& desired, const FilterTable& current,
+                       const ChainOwnership& owned, const FilterPlanOptions& options) {
+  if (options.defer_removals) {
+    if (auto plan = plan_deferred(desired, current, owned, options.max_shadowed_rules)) {
+      return std::move(*plan);
+    }
+  }
+  return plan_at_once(desired, current, owned);
 }
 
 FilterTable expected_table(const DesiredFilter& desired) {

@@ -37,22 +37,39 @@ struct DesiredFilter {
 // Whether a chain name belongs to the controller (e.g. the KUBE-POD-FW- prefix).
 using ChainOwnership = std::function<bool(std::string_view chain)>;
 
+struct FilterPlanOptions {
+  // Split the change into a `document` that only adds rules and chains and a `cleanup` that
+  // removes what is left over. The nf_tables backend pays for removals: a transaction that
+  // deletes rules makes iptables-nft-restore wait one RCU grace period (~10 ms at HZ=250) when
+  // it closes its netlink socket, so a family's change costs ~4x more with a removal than
+  // without. A changed chain instead gets its new rules inserted ahead of the old ones,
+  // followed by `-j RETURN` (what reaching the end of a user chain does anyway), so the old
+  // rules are unreachable from the first transaction on and the kernel already behaves as
+  // desired; the cleanup deletes them (and stale chains) later without changing behaviour.
+  // When that would need more than `max_shadowed_rules` inserted rules in one chain, or a
+  // removal cannot be made unreachable (a misplaced pinned rule, a stale chain other software
+  // jumps to), the plan is the usual single document with an empty cleanup.
+  bool defer_removals = false;
+  size_t max_shadowed_rules = 64;
+};
+
 struct FilterPlan {
   std::string document;  // complete *filter ... COMMIT document; empty when nothing changes
+  std::string cleanup;   // second document (only with defer_removals); empty when none
   size_t chains_created = 0;
   size_t chains_rewritten = 0;
   size_t chains_edited = 0;
   size_t chains_deleted = 0;
-  size_t rule_lines = 0;  // -A/-I/-D lines in the document
-  bool empty() const { return document.empty(); }
+  size_t rule_lines = 0;  // -A/-I/-D lines in the document and the cleanup
+  bool empty() const { return document.empty() && cleanup.empty(); }
 };
 
 FilterPlan plan_filter(const DesiredFilter& desired, const FilterTable& current,
-                       const ChainOwnership& owned);
+                       const ChainOwnership& owned, const FilterPlanOptions& options = {});
 
-// What the kernel holds right after `desired` was applied successfully: the owned chains, plus
-// the built-in chains holding just the pinned rules. Planning against it again yields nothing,
-// which lets a controller skip iptables-save between full resyncs.
+// What the kernel holds right after `desired` was applied successfully (cleanup included): the
+// owned chains, plus the built-in chains holding just the pinned rules. Planning against it again
+// yields nothing, which lets a controller skip iptables-save between full resyncs.
 FilterTable expected_table(const DesiredFilter& desired);
 
 }  // namespace kr::netfilter

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace kr::netfilter {
 namespace {
 
@@ -127,6 +130,107 @@ TEST(FilterPlan, NeverTouchesForeignChains) {
   const FilterPlan plan = plan_filter(want, table(kForeign), ours);
   EXPECT_EQ(plan.document.find("DOCKER"), std::string::npos);
   EXPECT_EQ(plan.document.find("FORWARD"), std::string::npos);
+}
+
+// Applies a planned document to a table the way iptables-restore --noflush does, for the
+// lines the planner writes.
+void run_document(FilterTable& t, std::string_view document) {
+  while (!document.empty()) {
+    const size_t eol = document.find('\n');
+    const std::string line(document.substr(0, eol));
+    document.remove_prefix(eol + 1);
+    const size_t space = line.find(' ', 3);
+    const std::string chain = line.substr(3, space == std::string::npos ? space : space - 3);
+    const std::string rest = space == std::string::npos ? "" : line.substr(space + 1);
+    auto& rules = t.rules[chain];
+    if (line.starts_with(":")) {
+      t.add_chain(line.substr(1, line.find(' ') - 1));
+      t.rules[line.substr(1, line.find(' ') - 1)].clear();
+    } else if (line.starts_with("-A ")) {
+      rules.push_back(rest);
+    } else if (line.starts_with("-I ")) {
+      const size_t at = std::stoul(rest);
+      ASSERT_LE(at, rules.size() + 1) << line;
+      rules.insert(rules.begin() + static_cast<long>(at) - 1, rest.substr(rest.find(' ') + 1));
+    } else if (line.starts_with("-D ") && !rest.empty() && std::isdigit(rest[0])) {
+      const size_t at = std::stoul(rest);
+      ASSERT_LE(at, rules.size()) << line;
+      rules.erase(rules.begin() + static_cast<long>(at) - 1);
+    } else if (line.starts_with("-F ")) {
+      rules.clear();
+    } else if (line.starts_with("-X ")) {
+      ASSERT_TRUE(rules.empty()) << line;
+      t.rules.erase(chain);
+      std::erase(t.chain_names, chain);
+    } else {
+      ASSERT_TRUE(line == "*filter" || line == "COMMIT") << line;
+    }
+  }
+}
+
+// The rules a packet can reach: everything before the first unconditional RETURN.
+std::vector<std::string> reachable(const std::vector<std::string>& rules) {
+  const auto end = std::find(rules.begin(), rules.end(), "-j RETURN");
+  return {rules.begin(), end};
+}
+
+TEST(FilterPlanDeferred, TheFirstDocumentOnlyAddsAndAlreadyBehavesAsDesired) {
+  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases = {
+      {{"-j A", "-j B", "-j C"}, {"-j A", "-j X"}},          // tail replaced
+      {{"-j A", "-j B", "-j C"}, {"-j X", "-j B", "-j C"}},  // head replaced
+      {{"-j A", "-j B", "-j C"}, {"-j A", "-j C"}},          // middle removed
+      {{"-j A", "-j B"}, {}},                                // emptied
+      {{"-j A"}, {"-j A", "-j B"}},                          // appended: no cleanup needed
+  };
+  for (const auto& [have, want] : cases) {
+    FilterTable kernel;
+    kernel.add_chain("KUBE-P", have);
+    DesiredFilter desired;
+    desired.chains["KUBE-P"] = want;
+    const FilterPlan plan = plan_filter(desired, kernel, ours, {.defer_removals = true});
+    EXPECT_EQ(plan.document.find("-D "), std::string::npos) << plan.document;
+    EXPECT_EQ(plan.document.find("-F "), std::string::npos) << plan.document;
+    EXPECT_EQ(plan.document.find(":KUBE-P"), std::string::npos) << "a re-declaration flushes";
+    run_document(kernel, plan.document);
+    EXPECT_EQ(reachable(kernel.chain("KUBE-P")), want) << plan.document;
+    run_document(kernel, plan.cleanup);
+    EXPECT_EQ(kernel.chain("KUBE-P"), want) << plan.cleanup;
+    EXPECT_TRUE(plan_filter(desired, kernel, ours, {.defer_removals = true}).empty());
+  }
+}
+
+TEST(FilterPlanDeferred, StaleChainsAreDeletedByTheCleanupAfterTheirJumps) {
+  DesiredFilter want;
+  want.chains["KUBE-F"] = {"-j A", "-j TAIL"};
+  const FilterTable have = table(
+      "*filter\n:INPUT ACCEPT [0:0]\n:KUBE-F - [0:0]\n:KUBE-OLD - [0:0]\n:DOCKER - [0:0]\n"
+      "-A KUBE-F -j A\n-A KUBE-F -j KUBE-OLD\n-A KUBE-F -j TAIL\n-A KUBE-OLD -j RETURN\n"
+      "-A DOCKER -j RETURN\nCOMMIT\n");
+  const FilterPlan plan = plan_filter(want, have, ours, {.defer_removals = true});
+  EXPECT_EQ(plan.document, "*filter\n-I KUBE-F 2 -j TAIL\n-I KUBE-F 3 -j RETURN\nCOMMIT\n");
+  EXPECT_EQ(plan.cleanup,
+            "*filter\n-F KUBE-OLD\n-D KUBE-F 3\n-D KUBE-F 3\n-D KUBE-F 3\n-X KUBE-OLD\nCOMMIT\n");
+  EXPECT_EQ(plan.chains_deleted, 1u);
+}
+
+TEST(FilterPlanDeferred, FallsBackToOneDocumentWhenARemovalCannotWait) {
+  DesiredFilter long_chain;
+  long_chain.chains["KUBE-F"] = {"-j X", "-j Y", "-j Z"};
+  const FilterTable have = table("*filter\n:KUBE-F - [0:0]\n-A KUBE-F -j A\nCOMMIT\n");
+  FilterPlan plan =
+      plan_filter(long_chain, have, ours, {.defer_removals = true, .max_shadowed_rules = 3});
+  EXPECT_EQ(plan.document, plan_filter(long_chain, have, ours).document) << "4 rules > 3";
+  EXPECT_TRUE(plan.cleanup.empty());
+
+  DesiredFilter pinned;
+  pinned.chains["KUBE-A"] = {};
+  pinned.pinned = {{"INPUT", "-j KUBE-A"}};
+  const FilterTable misplaced = table(
+      "*filter\n:INPUT ACCEPT [0:0]\n:KUBE-A - [0:0]\n-A INPUT -j DOCKER\n-A INPUT -j KUBE-A\n"
+      "COMMIT\n");
+  plan = plan_filter(pinned, misplaced, ours, {.defer_removals = true});
+  EXPECT_EQ(plan.document, "*filter\n-D INPUT -j KUBE-A\n-I INPUT 1 -j KUBE-A\nCOMMIT\n");
+  EXPECT_TRUE(plan.cleanup.empty());
 }
 
 }  // namespace
