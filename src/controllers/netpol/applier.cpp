@@ -20,7 +20,8 @@ int index(Family f) { return static_cast<int>(f); }
 Applier::Applier(netfilter::Iptables& iptables, netfilter::Ipset& ipset, NetpolMetrics* metrics)
     : iptables_(iptables), ipset_(ipset), metrics_(metrics) {}
 
-ApplyResult Applier::apply(const DesiredState& desired, bool read_kernel) {
+ApplyResult Applier::apply(const DesiredState& desired, bool read_kernel,
+                           const std::function<void(const ApplyResult&)>& on_programmed) {
   ApplyResult result;
   std::optional<Known> known = std::move(known_);
   known_.reset();  // restored only if every step below succeeds
@@ -46,7 +47,7 @@ ApplyResult Applier::apply(const DesiredState& desired, bool read_kernel) {
     }
   }
 
-  // Sets first, both families in one run, so the rules written next find them.
+  // Every plan before the first write, so the writes follow each other without gaps.
   std::string update_sets, destroy_sets;
   std::vector<Family> set_families;
   for (const Family f : families) {
@@ -57,6 +58,24 @@ ApplyResult Applier::apply(const DesiredState& desired, bool read_kernel) {
     destroy_sets += plan.destroy_script;
     result.sets_written += plan.sets_created + plan.sets_swapped;
   }
+  const netfilter::FilterPlanOptions options{.defer_removals = iptables_.backend() ==
+                                                               netfilter::IptablesBackend::kNft};
+  std::vector<std::pair<Family, std::string>> documents, cleanups;
+  for (const Family f : families) {
+    netfilter::FilterPlan plan = netfilter::plan_filter(
+        desired.family(f)->filter, *known->tables[index(f)], is_firewall_chain, options);
+    if (plan.empty()) continue;
+    KR_V(2, "restoring {} {} filter rules: {} created, {} rewritten, {} edited, {} deleted{}",
+         backend_name(iptables_.backend()), family_name(f), plan.chains_created,
+         plan.chains_rewritten, plan.chains_edited, plan.chains_deleted,
+         plan.cleanup.empty() ? "" : " (removals deferred)");
+    result.chains_written +=
+        plan.chains_created + plan.chains_rewritten + plan.chains_edited + plan.chains_deleted;
+    if (!plan.document.empty()) documents.emplace_back(f, std::move(plan.document));
+    if (!plan.cleanup.empty()) cleanups.emplace_back(f, std::move(plan.cleanup));
+  }
+
+  // Sets first, both families in one run, so the rules written next find them.
   if (!update_sets.empty()) {
     const auto start = std::chrono::steady_clock::now();
     ipset_.restore(update_sets);
@@ -67,41 +86,16 @@ ApplyResult Applier::apply(const DesiredState& desired, bool read_kernel) {
       }
     }
   }
+  restore_families(documents);
+  result.iptables_restores = documents.size();
+  if (on_programmed) on_programmed(result);
 
-  // One transaction per family; the two tables are independent, so they are written at once.
-  std::vector<std::future<size_t>> restores;
-  for (const Family f : families) {
-    netfilter::FilterPlan plan = netfilter::plan_filter(
-        desired.family(f)->filter, *known->tables[index(f)], is_firewall_chain);
-    if (plan.empty()) continue;
-    KR_V(2, "restoring {} {} filter rules: {} created, {} rewritten, {} edited, {} deleted",
-         backend_name(iptables_.backend()), family_name(f), plan.chains_created,
-         plan.chains_rewritten, plan.chains_edited, plan.chains_deleted);
-    ++result.iptables_restores;
-    result.chains_written +=
-        plan.chains_created + plan.chains_rewritten + plan.chains_edited + plan.chains_deleted;
-    restores.push_back(std::async(std::launch::async, [this, f, plan = std::move(plan)] {
-      ScopedTimer timer(metrics_ ? metrics_->restore_time[index(f)] : nullptr);
-      iptables_.restore_filter(f, plan.document);
-      return size_t{1};
-    }));
-  }
-  std::optional<netfilter::NetfilterError> failure;
-  for (auto& r : restores) {
-    try {
-      r.get();
-    } catch (const netfilter::NetfilterError& e) {
-      failure = e;
-    }
-  }
-  if (failure) {
-    throw *failure;
-  }
-
-  if (!result.wrote() && !result.read_kernel && destroy_sets.empty()) {
+  if (!result.wrote() && !result.read_kernel && cleanups.empty() && destroy_sets.empty()) {
     known_ = std::move(known);  // nothing changed: what we knew is still what the kernel has
     return result;
   }
+  restore_families(cleanups);
+  result.cleanup_restores = cleanups.size();
   Known now;
   for (const Family f : families) {
     now.tables[index(f)] = netfilter::expected_table(desired.family(f)->filter);
@@ -119,6 +113,27 @@ ApplyResult Applier::apply(const DesiredState& desired, bool read_kernel) {
   }
   known_ = std::move(now);
   return result;
+}
+
+void Applier::restore_families(const std::vector<std::pair<Family, std::string>>& documents) {
+  std::vector<std::future<void>> restores;
+  for (const auto& [f, document] : documents) {
+    restores.push_back(std::async(std::launch::async, [this, f = f, &document = document] {
+      ScopedTimer timer(metrics_ ? metrics_->restore_time[index(f)] : nullptr);
+      iptables_.restore_filter(f, document);
+    }));
+  }
+  std::optional<netfilter::NetfilterError> failure;
+  for (auto& r : restores) {
+    try {
+      r.get();
+    } catch (const netfilter::NetfilterError& e) {
+      failure = e;
+    }
+  }
+  if (failure) {
+    throw *failure;
+  }
 }
 
 }  // namespace kr::netpol

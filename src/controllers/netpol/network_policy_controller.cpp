@@ -77,15 +77,7 @@ NetworkPolicyController::NetworkPolicyController(const options::Config& config, 
       .resync_period = sync_period_,
       .retry_delay = std::min<std::chrono::nanoseconds>(std::chrono::seconds(5), sync_period_)};
   loop_ = std::make_unique<controllers::ReconcileLoop>(
-      options,
-      [this](const controllers::ReconcileLoop::Pass& pass) { return reconcile(pass.full); },
-      [this](const controllers::ReconcileLoop::Pass& pass, bool ok,
-             controllers::ReconcileLoop::Clock::duration latency) {
-        if (ok && pass.oldest_change && metrics_) {
-          metrics_->programming_latency.observe(
-              std::chrono::duration_cast<std::chrono::nanoseconds>(latency));
-        }
-      });
+      options, [this](const controllers::ReconcileLoop::Pass& pass) { return reconcile(pass); });
 }
 
 NetworkPolicyController::~NetworkPolicyController() { stop(); }
@@ -116,10 +108,16 @@ void NetworkPolicyController::on_change() {
   loop_->mark_dirty();
 }
 
-bool NetworkPolicyController::reconcile(bool full) {
+bool NetworkPolicyController::reconcile(const controllers::ReconcileLoop::Pass& pass) {
+  const bool full = pass.full;
   if (parts_.heartbeat) parts_.heartbeat();
   // Read before the snapshot: a change counted here is already in the caches it reads.
   const uint64_t covered = changes_.load();
+  uint64_t full_pass = 0;
+  if (full) {
+    const std::lock_guard lock(mutex_);
+    full_pass = ++full_passes_started_;
+  }
   ScopedTimer sync_timer(metrics_ ? &metrics_->sync_time : nullptr);
   const auto start = std::chrono::steady_clock::now();
   DesiredState desired;
@@ -133,13 +131,33 @@ bool NetworkPolicyController::reconcile(bool full) {
     metrics_->policy_chains.set(static_cast<double>(desired.policy_chains));
     metrics_->policy_ipsets.set(static_cast<double>(desired.policy_ipsets));
   }
+  // Waiters, the counters and the latency histogram hear of the change once the kernel
+  // enforces it; the applier's cleanup after that does not change behaviour. The latency is
+  // taken here rather than at the end of the pass so it does not include that cleanup.
+  bool programmed = false;
+  bool wrote = false;
+  const auto on_programmed = [&](const ApplyResult& so_far) {
+    if (pass.oldest_change && metrics_) {
+      metrics_->programming_latency.observe(std::chrono::duration_cast<std::chrono::nanoseconds>(
+          controllers::ReconcileLoop::Clock::now() - *pass.oldest_change));
+    }
+    programmed = true;
+    wrote = so_far.wrote();
+    {
+      const std::lock_guard lock(mutex_);
+      ++stats_.passes;
+      stats_.kernel_writes += wrote ? 1 : 0;
+      programmed_ = std::max(programmed_, covered);
+    }
+    programmed_cv_.notify_all();
+  };
   ApplyResult result;
   try {
-    result = applier_->apply(desired, full);
+    result = applier_->apply(desired, full, on_programmed);
   } catch (const netfilter::NetfilterError& e) {
     KR_ERROR("Aborting sync. Failed to program the network policy firewall: {}", e.what());
     const std::lock_guard lock(mutex_);
-    ++stats_.passes;
+    stats_.passes += programmed ? 0 : 1;
     ++stats_.failed_passes;
     return false;
   }
@@ -151,10 +169,8 @@ bool NetworkPolicyController::reconcile(bool full) {
        ms(std::chrono::steady_clock::now() - built));
   {
     const std::lock_guard lock(mutex_);
-    ++stats_.passes;
-    stats_.kernel_writes += result.wrote() ? 1 : 0;
-    programmed_ = std::max(programmed_, covered);
-    full_passes_ok_ += full ? 1 : 0;
+    stats_.kernel_writes += !wrote && result.wrote() ? 1 : 0;  // the cleanup alone wrote
+    if (full) last_full_pass_ok_ = std::max(last_full_pass_ok_, full_pass);
   }
   programmed_cv_.notify_all();
   return true;
@@ -186,11 +202,13 @@ bool NetworkPolicyController::wait_until_programmed(std::chrono::milliseconds ti
 
 bool NetworkPolicyController::resync(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  const uint64_t target = full_passes_ok_ + 1;
+  // A full pass already under way may have read the kernel before the call: wait for one that
+  // starts later.
+  const uint64_t target = full_passes_started_ + 1;
   lock.unlock();
   loop_->request_full();
   lock.lock();
-  return programmed_cv_.wait_for(lock, timeout, [&] { return full_passes_ok_ >= target; });
+  return programmed_cv_.wait_for(lock, timeout, [&] { return last_full_pass_ok_ >= target; });
 }
 
 NetworkPolicyController::Stats NetworkPolicyController::stats() const {

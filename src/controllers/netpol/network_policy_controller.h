@@ -15,6 +15,7 @@
 #include <set>
 #include <string>
 
+#include "controllers/common/reconcile_loop.h"
 #include "controllers/netpol/cluster_source.h"
 #include "controllers/netpol/firewall_inputs.h"
 #include "kernel/netfilter/ipset.h"
@@ -27,10 +28,6 @@ namespace kr::observe {
 class Registry;
 class HealthController;
 }  // namespace kr::observe
-namespace kr::controllers {
-class ReconcileLoop;
-}
-
 namespace kr::netpol {
 
 class Applier;
@@ -80,7 +77,7 @@ class NetworkPolicyController {
   Stats stats() const;
 
  private:
-  bool reconcile(bool full);
+  bool reconcile(const controllers::ReconcileLoop::Pass& pass);
   void on_change();
   void report_problems(const std::vector<Problem>& problems);
 
@@ -97,7 +94,8 @@ class NetworkPolicyController {
   mutable std::mutex mutex_;
   std::condition_variable programmed_cv_;
   uint64_t programmed_ = 0;  // changes_ value the last successful pass covered
-  uint64_t full_passes_ok_ = 0;
+  uint64_t full_passes_started_ = 0;
+  uint64_t last_full_pass_ok_ = 0;  // start-order number of the latest successful full pass
   Stats stats_;
   std::set<Problem> reported_;  // worker thread only
   bool subscribed_ = false;

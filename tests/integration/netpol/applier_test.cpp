@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "builder_test_support.h"
 #include "controllers/netpol/cleanup.h"
 #include "controllers/netpol/names.h"
@@ -224,6 +226,42 @@ TEST_P(ApplierTest, AFailedRestoreChangesNothingAndIsReported) {
   const auto after = saved_filter(ns_->name(), GetParam(), Family::kIPv4);
   EXPECT_EQ(after.rules, before.rules) << "the restore is one transaction";
   EXPECT_FALSE(applier.apply(c.build(), false).wrote()) << "the next pass read the kernel";
+}
+
+// Whether `have` starts with `want` followed by nothing or an unconditional RETURN: a packet
+// then meets exactly the rules of `want`.
+bool behaves_as(const std::vector<std::string>& have, const std::vector<std::string>& want) {
+  return have.size() >= want.size() && std::equal(want.begin(), want.end(), have.begin()) &&
+         (have.size() == want.size() || have[want.size()] == "-j RETURN");
+}
+
+TEST_P(ApplierTest, RemovalsAreEnforcedWhenProgrammedAndCleanedUpBeforeReturning) {
+  Cluster c = every_shape();
+  Applier applier(*iptables_, *ipset_, nullptr);
+  applier.apply(c.build(), true);
+  // "mixed" goes: the chains of x/b and x/web lose their jumps to its chains (removals inside
+  // chains that stay), and its chains become stale.
+  ASSERT_EQ(c.state.policies.back()->meta.name, "mixed");
+  c.state.policies.pop_back();
+  const DesiredState want = c.build();
+  const std::string web = pod_chain_name("x", "web");
+  const std::string mixed = policy_chain_name("x", "mixed", Direction::kIngress, Family::kIPv4);
+  ASSERT_FALSE(rules(want).filter.chains.contains(mixed));
+  int calls = 0;
+  const ApplyResult r = applier.apply(want, false, [&](const ApplyResult&) {
+    ++calls;
+    const auto table = saved_filter(ns_->name(), GetParam(), Family::kIPv4);
+    for (const auto& [chain, chain_rules] : rules(want).filter.chains) {
+      EXPECT_TRUE(behaves_as(table.chain(chain), chain_rules)) << chain;
+    }
+  });
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(r.cleanup_restores, GetParam() == IptablesBackend::kNft ? 2u : 0u)
+      << "nft defers the removals of both families";
+  const auto table = saved_filter(ns_->name(), GetParam(), Family::kIPv4);
+  EXPECT_EQ(table.chain(web), rules(want).filter.chains.at(web)) << "no unreachable rule left";
+  EXPECT_FALSE(table.has_chain(mixed));
+  EXPECT_FALSE(applier.apply(want, true).wrote()) << "the kernel reads back as planned";
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ApplierTest,
