@@ -32,10 +32,10 @@ void write(Severity severity, const char* file, int line, std::string_view messa
   tm local{};
   localtime_r(&now.tv_sec, &local);
   const auto tid = static_cast<long>(syscall(SYS_gettid));
-  std::string text = fmt::format("{}{:02}{:02} {:02}:{:02}:{:02}.{:06} {:>7} {}:{}] {}\n",
-                                 static_cast<char>(severity), local.tm_mon + 1, local.tm_mday,
-                                 local.tm_hour, local.tm_min, local.tm_sec, now.tv_usec, tid,
-                                 base_name(file), line, message);
+  std::string text =
+      fmt::format("{}{:02}{:02} {:02}:{:02}:{:02}.{:06} {:>7} {}:{}] {}\n",
+                  static_cast<char>(severity), local.tm_mon + 1, local.tm_mday, local.tm_hour,
+                  local.tm_min, local.tm_sec, now.tv_usec, tid, base_name(file), line, message);
   // One write(2) per line keeps lines from different threads whole.
   const char* data = text.data();
   size_t left = text.size();

@@ -29,9 +29,9 @@ void write(Severity severity, const char* file, int line, std::string_view messa
 #define KR_WARN(...) KR_LOG_AT(kWarning, __VA_ARGS__)
 #define KR_ERROR(...) KR_LOG_AT(kError, __VA_ARGS__)
 // Informational line shown only at verbosity >= level (klog's V(level).Infof).
-#define KR_V(level, ...)                              \
-  do {                                                \
-    if (::kr::log::verbosity() >= (level)) {          \
-      KR_LOG_AT(kInfo, __VA_ARGS__);                  \
-    }                                                 \
+#define KR_V(level, ...)                     \
+  do {                                       \
+    if (::kr::log::verbosity() >= (level)) { \
+      KR_LOG_AT(kInfo, __VA_ARGS__);         \
+    }                                        \
   } while (false)
