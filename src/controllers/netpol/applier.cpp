@@ -51,12 +51,13 @@ ApplyResult Applier::apply(const DesiredState& desired, bool read_kernel,
   std::string update_sets, destroy_sets;
   std::vector<Family> set_families;
   for (const Family f : families) {
-    const netfilter::IpsetPlan plan = netfilter::plan_ipsets(
-        desired.family(f)->ipsets, known->ipsets, f, is_firewall_ipset, swap_set_name(f));
+    const netfilter::IpsetPlan plan =
+        netfilter::plan_ipsets(desired.family(f)->ipsets, known->ipsets, f, is_firewall_ipset,
+                               swap_set_name(f), {.edit_ip_sets = true});
     if (!plan.update_script.empty()) set_families.push_back(f);
     update_sets += plan.update_script;
     destroy_sets += plan.destroy_script;
-    result.sets_written += plan.sets_created + plan.sets_swapped;
+    result.sets_written += plan.sets_created + plan.sets_swapped + plan.sets_edited;
   }
   const netfilter::FilterPlanOptions options{.defer_removals = iptables_.backend() ==
                                                                netfilter::IptablesBackend::kNft};

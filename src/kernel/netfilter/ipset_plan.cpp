@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 namespace kr::netfilter {
 namespace {
@@ -35,6 +36,25 @@ void add_members(std::string& out, std::string_view name, const std::vector<std:
   for (const std::string& member : m) {
     fmt::format_to(std::back_inserter(out), "add {} {}\n", name, member);
   }
+}
+
+// Appends add lines, then del lines, turning `have` into `want` (both sorted); false, writing
+// nothing, when that takes as many lines as refilling the set.
+bool edit_members(std::string& out, std::string_view name, const std::vector<std::string>& have,
+                  const std::vector<std::string>& want) {
+  std::vector<std::string> added, removed;
+  std::set_difference(want.begin(), want.end(), have.begin(), have.end(),
+                      std::back_inserter(added));
+  std::set_difference(have.begin(), have.end(), want.begin(), want.end(),
+                      std::back_inserter(removed));
+  if (added.size() + removed.size() >= want.size()) {
+    return false;
+  }
+  add_members(out, name, added);
+  for (const std::string& member : removed) {
+    fmt::format_to(std::back_inserter(out), "del {} {}\n", name, member);
+  }
+  return true;
 }
 
 }  // namespace
@@ -74,7 +94,8 @@ IpsetTable parse_ipset_save(std::string_view text) {
 }
 
 IpsetPlan plan_ipsets(const DesiredIpsets& desired, const IpsetTable& current, Family family,
-                      const IpsetOwnership& owned, std::string_view temp_name) {
+                      const IpsetOwnership& owned, std::string_view temp_name,
+                      const IpsetPlanOptions& options) {
   IpsetPlan plan;
   bool temp_cleared = false;
   for (const auto& [name, spec] : desired) {
@@ -89,6 +110,11 @@ IpsetPlan plan_ipsets(const DesiredIpsets& desired, const IpsetTable& current, F
       continue;
     }
     if (it->second.members == spec.members) {
+      continue;
+    }
+    if (options.edit_ip_sets && it->second.type == "hash:ip" &&
+        edit_members(plan.update_script, name, it->second.members, spec.members)) {
+      ++plan.sets_edited;
       continue;
     }
     if (!temp_cleared) {

@@ -41,13 +41,26 @@ struct IpsetPlan {
   std::string destroy_script;  // stale owned sets; empty when none
   size_t sets_created = 0;
   size_t sets_swapped = 0;
+  size_t sets_edited = 0;  // changed by add/del lines (IpsetPlanOptions::edit_ip_sets)
   size_t sets_destroyed = 0;
+};
+
+struct IpsetPlanOptions {
+  // Change a hash:ip set by adding and deleting the members that differ instead of refilling
+  // a copy and swapping it in, when that is fewer lines. A packet looks up one address in such
+  // a set, and each add or del is atomic, so every packet sees the set either as it was or as
+  // it will be for its address: the same as a swap, without re-adding every member (a pod
+  // joining a 1,000-member peer set is one line). hash:net sets are always swapped: a packet
+  // can match several of their entries, so a half-edited set could match where neither the
+  // old nor the new one does, or the other way round.
+  bool edit_ip_sets = false;
 };
 
 // Plans the sets of one family. `temp_name` is the scratch set used for swaps (owned by the
 // controller, destroyed again by the same script). Sets of the other family are left alone.
 IpsetPlan plan_ipsets(const DesiredIpsets& desired, const IpsetTable& current, Family family,
-                      const IpsetOwnership& owned, std::string_view temp_name);
+                      const IpsetOwnership& owned, std::string_view temp_name,
+                      const IpsetPlanOptions& options = {});
 
 // What `ipset save` would show after the plan for `desired` succeeded.
 IpsetTable expected_ipsets(const DesiredIpsets& desired);

@@ -70,5 +70,31 @@ TEST(IpsetPlan, SwapKeepsTheExistingSetsType) {
   EXPECT_NE(plan.update_script.find("create T hash:net"), std::string::npos) << plan.update_script;
 }
 
+TEST(IpsetPlan, EditsHashIpSetsInPlaceWhenThatIsShorter) {
+  const IpsetTable have = parse_ipset_save(
+      "create KUBE-DST-A hash:ip family inet hashsize 1024 maxelem 65536 timeout 0\n"
+      "add KUBE-DST-A 10.0.0.1\nadd KUBE-DST-A 10.0.0.2\nadd KUBE-DST-A 10.0.0.3\n"
+      "create KUBE-SRC-N hash:net family inet hashsize 1024 maxelem 65536 timeout 0\n"
+      "add KUBE-SRC-N 10.1.0.0/16\nadd KUBE-SRC-N 10.2.0.0/16\nadd KUBE-SRC-N 10.3.0.0/16\n");
+  const IpsetPlanOptions edit{.edit_ip_sets = true};
+  DesiredIpsets want;
+  want["KUBE-DST-A"] = {"hash:ip", Family::kIPv4, {"10.0.0.1", "10.0.0.2", "10.0.0.4"}};
+  IpsetPlan plan = plan_ipsets(want, have, Family::kIPv4, ours, "T", edit);
+  EXPECT_EQ(plan.update_script, "add KUBE-DST-A 10.0.0.4\ndel KUBE-DST-A 10.0.0.3\n");
+  EXPECT_EQ(plan.sets_edited, 1u);
+  EXPECT_EQ(plan.sets_swapped, 0u);
+
+  want["KUBE-DST-A"].members = {"10.0.0.7", "10.0.0.8"};
+  plan = plan_ipsets(want, have, Family::kIPv4, ours, "T", edit);
+  EXPECT_NE(plan.update_script.find("swap T KUBE-DST-A"), std::string::npos)
+      << "5 edits for 2 members: refilled";
+
+  want.erase("KUBE-DST-A");
+  want["KUBE-SRC-N"] = {"hash:net", Family::kIPv4, {"10.1.0.0/16", "10.2.0.0/16", "10.4.0.0/16"}};
+  plan = plan_ipsets(want, have, Family::kIPv4, ours, "T", edit);
+  EXPECT_NE(plan.update_script.find("swap T KUBE-SRC-N"), std::string::npos)
+      << "hash:net sets are always swapped";
+}
+
 }  // namespace
 }  // namespace kr::netfilter
