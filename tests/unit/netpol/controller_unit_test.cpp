@@ -17,17 +17,21 @@ struct FakeKernel {
   std::mutex mutex;
   std::condition_variable cv;
   bool hold = false;
+  bool hold_removals = false;  // hold only documents that delete rules
   bool holding = false;
   int failures_left = 0;
   int restores = 0;
 
-  void restore() {
+  void restore(std::string_view document) {
     std::unique_lock lock(mutex);
     ++restores;
-    holding = true;
-    cv.notify_all();
-    cv.wait(lock, [&] { return !hold; });
-    holding = false;
+    const bool removes = document.find("\n-D ") != std::string_view::npos;
+    if (hold || (hold_removals && removes)) {
+      holding = true;
+      cv.notify_all();
+      cv.wait(lock, [&] { return !hold && !(hold_removals && removes); });
+      holding = false;
+    }
     if (failures_left > 0) {
       --failures_left;
       throw netfilter::NetfilterError("iptables-restore: exit 1: fake failure");
@@ -40,7 +44,7 @@ class FakeIptables final : public netfilter::Iptables {
   explicit FakeIptables(FakeKernel& k) : k_(k) {}
   netfilter::IptablesBackend backend() const override { return netfilter::IptablesBackend::kNft; }
   std::string save_filter(Family) override { return ""; }
-  void restore_filter(Family, std::string_view) override { k_.restore(); }
+  void restore_filter(Family, std::string_view document) override { k_.restore(document); }
 
  private:
   FakeKernel& k_;
@@ -108,6 +112,32 @@ TEST_F(ControllerUnit, ABurstOfChangesIsProgrammedInOnePass) {
   ASSERT_TRUE(controller_->wait_until_programmed(std::chrono::seconds(10)));
   EXPECT_EQ(controller_->stats().passes - before.passes, 2u)
       << "one pass for the first pod, one for the 50 that came during it";
+  controller_->stop();
+}
+
+TEST_F(ControllerUnit, ARemovalIsProgrammedBeforeItsCleanupFinishes) {
+  source_->put(make_policy({.ns = "x", .name = "deny"}));
+  controller_->start();
+  ASSERT_TRUE(controller_->wait_until_programmed(std::chrono::seconds(10)));
+  {
+    std::lock_guard lock(kernel_.mutex);
+    kernel_.hold_removals = true;
+  }
+  // x/a's chain loses its jump to the policy's chain: on nf_tables the first restore makes
+  // that jump unreachable, the cleanup after it deletes it.
+  source_->remove_policy("x", "deny");
+  {
+    std::unique_lock lock(kernel_.mutex);
+    ASSERT_TRUE(
+        kernel_.cv.wait_for(lock, std::chrono::seconds(10), [&] { return kernel_.holding; }));
+  }
+  EXPECT_TRUE(controller_->wait_until_programmed(std::chrono::seconds(10)))
+      << "programmed while the cleanup is still in the kernel";
+  {
+    std::lock_guard lock(kernel_.mutex);
+    kernel_.hold_removals = false;
+  }
+  kernel_.cv.notify_all();
   controller_->stop();
 }
 
