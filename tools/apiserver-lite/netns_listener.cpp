@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "base/errno_text.h"
+
 namespace kr::apiserver_lite {
 namespace {
 
@@ -81,7 +83,7 @@ int listen_in_netns(const std::string& netns, const std::string& address, uint16
   helper.join();
   if (result < 0) {
     throw std::runtime_error("--listen-netns " + netns + ":" + address + ":" +
-                             std::to_string(port) + ": " + step + ": " + std::strerror(-result));
+                             std::to_string(port) + ": " + step + ": " + kr::errno_text(-result));
   }
   return result;
 }

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/errno_text.h"
+
 namespace kr::bgp::admin {
 namespace {
 
@@ -19,7 +21,7 @@ struct Fd {
 };
 
 std::string failure(const std::string& path, const char* what) {
-  return "cannot reach the BGP speaker at " + path + ": " + what + ": " + std::strerror(errno);
+  return "cannot reach the BGP speaker at " + path + ": " + what + ": " + kr::errno_text(errno);
 }
 
 }  // namespace

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/errno_text.h"
+
 namespace kr::bgp::session {
 
 std::string set_tcp_md5_key(int fd, const IpAddress& peer, std::string_view key) {
@@ -31,7 +33,7 @@ std::string set_tcp_md5_key(int fd, const IpAddress& peer, std::string_view key)
     // Removing a key that was never installed is not an error worth reporting.
     if (key.empty() && errno == ENOENT) return "";
     return fmt::format("setting the TCP MD5 key for {}: {}", peer.to_string(),
-                       std::strerror(errno));
+                       kr::errno_text(errno));
   }
   return "";
 }
@@ -39,7 +41,7 @@ std::string set_tcp_md5_key(int fd, const IpAddress& peer, std::string_view key)
 std::string set_ttl(int fd, bool v6, int ttl) {
   const int rc = v6 ? setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl))
                     : setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
-  if (rc != 0) return fmt::format("setting TTL {}: {}", ttl, std::strerror(errno));
+  if (rc != 0) return fmt::format("setting TTL {}: {}", ttl, kr::errno_text(errno));
   return "";
 }
 

@@ -2,11 +2,13 @@
 
 #include <cstring>
 
+#include "base/errno_text.h"
+
 namespace kr::netlink {
 
 std::string describe_error(const std::string& operation, int error,
                            const std::string& kernel_message) {
-  std::string text = operation + ": " + std::strerror(error);
+  std::string text = operation + ": " + kr::errno_text(error);
   if (!kernel_message.empty()) text += " (" + kernel_message + ")";
   return text;
 }
