@@ -27,10 +27,9 @@ std::size_t AsPath::length() const {
 }
 
 bool AsPath::contains(uint32_t asn) const {
-  for (const auto& s : segments) {
-    if (std::find(s.asns.begin(), s.asns.end(), asn) != s.asns.end()) return true;
-  }
-  return false;
+  return std::ranges::any_of(segments, [asn](const AsSegment& s) {
+    return std::ranges::find(s.asns, asn) != s.asns.end();
+  });
 }
 
 bool AsPath::has_confed_segments() const {

@@ -259,7 +259,7 @@ std::optional<Notification> decode_path_attributes(ByteSpan field, const CodecOp
     uint16_t len = 0;
     ByteSpan v;
     bool header_ok = r.u8(flags) && r.u8(type);
-    if (header_ok && (flags & kFlagExtendedLength)) {
+    if (header_ok && (flags & kFlagExtendedLength) != 0) {
       header_ok = r.u16(len);
     } else if (header_ok) {
       uint8_t l8 = 0;
@@ -291,7 +291,7 @@ std::optional<Notification> decode_path_attributes(ByteSpan field, const CodecOp
     }
     const bool known = expected_category(type).has_value();
     if (!known) {
-      if (!(flags & kFlagOptional)) {
+      if ((flags & kFlagOptional) == 0) {
         return make_error(err::kUpdate, err::kUnrecognizedWellKnown,
                           Bytes(whole.begin(), whole.end()));
       }

@@ -50,7 +50,7 @@ void put_attribute(Bytes& out, uint8_t flags, AttrType type, ByteSpan value) {
 void encode_attributes_before_mp(const PathAttributes& a, const CodecOptions& opts,
                                  bool include_next_hop, Bytes& out) {
   if (a.origin) {
-    const uint8_t o = static_cast<uint8_t>(*a.origin);
+    const auto o = static_cast<uint8_t>(*a.origin);
     put_attribute(out, kWellKnown, AttrType::kOrigin, ByteSpan(&o, 1));
   }
   if (a.as_path) {

@@ -117,9 +117,8 @@ void encode_capabilities(const Capabilities& caps, Bytes& out) {
   if (caps.graceful_restart) {
     const auto& gr = *caps.graceful_restart;
     put_cap_header(out, CapabilityCode::kGracefulRestart, 2 + 4 * gr.families.size());
-    uint16_t word =
-        static_cast<uint16_t>((gr.restart_state ? 0x8000 : 0) | (gr.notification ? 0x4000 : 0) |
-                              (gr.restart_time & 0x0FFF));
+    auto word = static_cast<uint16_t>((gr.restart_state ? 0x8000 : 0) |
+                                      (gr.notification ? 0x4000 : 0) | (gr.restart_time & 0x0FFF));
     put_u16(out, word);
     for (const auto& ff : gr.families) {
       put_u16(out, ff.family.afi);

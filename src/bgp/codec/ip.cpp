@@ -48,12 +48,12 @@ std::size_t hash_bytes(const uint8_t* data, std::size_t n, std::size_t seed) {
   return static_cast<std::size_t>(h);
 }
 
-IpAddress IpAddress::v4_from_u32(uint32_t v) {
+IpAddress IpAddress::v4_from_u32(uint32_t host_order) {
   IpAddress a;
-  a.bytes[0] = static_cast<uint8_t>(v >> 24);
-  a.bytes[1] = static_cast<uint8_t>(v >> 16);
-  a.bytes[2] = static_cast<uint8_t>(v >> 8);
-  a.bytes[3] = static_cast<uint8_t>(v);
+  a.bytes[0] = static_cast<uint8_t>(host_order >> 24);
+  a.bytes[1] = static_cast<uint8_t>(host_order >> 16);
+  a.bytes[2] = static_cast<uint8_t>(host_order >> 8);
+  a.bytes[3] = static_cast<uint8_t>(host_order);
   return a;
 }
 
@@ -151,9 +151,7 @@ std::string Prefix6::to_string() const {
   return IpAddress::from_v6_bytes(addr.data()).to_string() + "/" + std::to_string(len);
 }
 
-IpPrefix::IpPrefix(const Prefix4& p) : v6(false), len(p.len) {
-  std::memcpy(addr.data(), p.addr.data(), 4);
-}
+IpPrefix::IpPrefix(const Prefix4& p) : len(p.len) { std::memcpy(addr.data(), p.addr.data(), 4); }
 
 IpPrefix::IpPrefix(const Prefix6& p) : v6(true), len(p.len), addr(p.addr) {}
 

@@ -34,6 +34,8 @@ struct IpAddress {
   IpAddress to_v6_mapped() const;
   std::string to_string() const;
 
+  // clang-tidy 14 misreads the generated body of a defaulted <=> (llvm-project#53961).
+  // NOLINTNEXTLINE(modernize-use-nullptr,readability-implicit-bool-conversion)
   auto operator<=>(const IpAddress&) const = default;
 };
 
@@ -105,12 +107,12 @@ struct std::hash<kr::bgp::Prefix6> {
 template <>
 struct std::hash<kr::bgp::IpAddress> {
   std::size_t operator()(const kr::bgp::IpAddress& a) const noexcept {
-    return kr::bgp::hash_bytes(a.bytes.data(), 16, a.v6);
+    return kr::bgp::hash_bytes(a.bytes.data(), 16, static_cast<std::size_t>(a.v6));
   }
 };
 template <>
 struct std::hash<kr::bgp::IpPrefix> {
   std::size_t operator()(const kr::bgp::IpPrefix& p) const noexcept {
-    return kr::bgp::hash_bytes(p.addr.data(), 16, (p.len << 1) | p.v6);
+    return kr::bgp::hash_bytes(p.addr.data(), 16, (p.len << 1) | static_cast<int>(p.v6));
   }
 };

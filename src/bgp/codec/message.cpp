@@ -71,7 +71,7 @@ Bytes encode_message(const Message& m, const CodecOptions& opts) {
     Bytes operator()(const OpenMessage& o) const { return encode_open(o); }
     Bytes operator()(const UpdateMessage& u) const { return encode_update(u, opts); }
     Bytes operator()(const Notification& n) const { return encode_notification(n); }
-    Bytes operator()(const KeepaliveMessage&) const { return encode_keepalive(); }
+    Bytes operator()(const KeepaliveMessage& /*keepalive*/) const { return encode_keepalive(); }
     Bytes operator()(const RouteRefreshMessage& rr) const { return encode_route_refresh(rr); }
   };
   return std::visit(Visitor{opts}, m);

@@ -47,7 +47,7 @@ class DecodeResult {
   DecodeResult(Notification error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
   // Builds the value in place (avoids moving a variant T into the result).
   template <class... Args>
-  explicit DecodeResult(std::in_place_t, Args&&... args)
+  explicit DecodeResult(std::in_place_t /*tag*/, Args&&... args)
       : v_(std::in_place_index<0>, std::forward<Args>(args)...) {}
 
   bool ok() const { return v_.index() == 0; }

@@ -40,7 +40,7 @@ std::size_t PathAttributes::hash() const {
   if (link_local_next_hop) h = mix(h, std::hash<IpAddress>{}(*link_local_next_hop));
   h = mix(h, med ? *med + 1ULL : 0);
   h = mix(h, local_pref ? *local_pref + 1ULL : 0);
-  h = mix(h, atomic_aggregate);
+  h = mix(h, static_cast<std::size_t>(atomic_aggregate));
   if (aggregator) h = mix(h, mix(aggregator->asn, aggregator->address));
   for (uint32_t c : communities) h = mix(h, c);
   h = mix(h, originator_id ? *originator_id + 1ULL : 0);
@@ -51,7 +51,7 @@ std::size_t PathAttributes::hash() const {
 
 std::string PathAttributes::to_string() const {
   std::string s;
-  auto add = [&s](std::string part) {
+  auto add = [&s](const std::string& part) {
     if (!s.empty()) s += ' ';
     s += part;
   };

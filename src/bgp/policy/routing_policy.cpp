@@ -41,21 +41,21 @@ std::variant<PolicyPtr, std::string> RoutingPolicy::build(PolicyConfig config) {
         if (!c.prefix_set.empty()) {
           auto s = rp->prefix_sets_.find(c.prefix_set);
           if (s == rp->prefix_sets_.end()) {
-            return fmt::format("statement \"{}\" of policy \"{}\": unknown prefix set \"{}\"",
-                               st.name, name, c.prefix_set);
+            return fmt::format(R"(statement "{}" of policy "{}": unknown prefix set "{}")", st.name,
+                               name, c.prefix_set);
           }
           b.prefix_set = s->second;
         }
         if (!c.neighbor_set.empty()) {
           auto s = rp->neighbor_sets_.find(c.neighbor_set);
           if (s == rp->neighbor_sets_.end()) {
-            return fmt::format("statement \"{}\" of policy \"{}\": unknown neighbor set \"{}\"",
+            return fmt::format(R"(statement "{}" of policy "{}": unknown neighbor set "{}")",
                                st.name, name, c.neighbor_set);
           }
           b.neighbor_set = s->second;
         }
         if (st.actions.prepend_count > 0 && st.actions.prepend_asn == 0) {
-          return fmt::format("statement \"{}\" of policy \"{}\": AS-path prepend of AS 0", st.name,
+          return fmt::format(R"(statement "{}" of policy "{}": AS-path prepend of AS 0)", st.name,
                              name);
         }
         table.statements.push_back(b);
@@ -102,7 +102,9 @@ AttrSetPtr RoutingPolicy::apply(Direction dir, uint64_t applied, const AttrSetPt
   const DirectionTable& t = table(dir);
   auto out = std::make_shared<PathAttributes>(attrs ? *attrs : PathAttributes{});
   for (std::size_t i = 0; i < t.statements.size(); ++i) {
-    if (applied & (uint64_t{1} << i)) apply_actions(t.statements[i].statement->actions, ctx, *out);
+    if ((applied & (uint64_t{1} << i)) != 0) {
+      apply_actions(t.statements[i].statement->actions, ctx, *out);
+    }
   }
   if (attrs && *out == *attrs) return attrs;
   return out;

@@ -38,7 +38,7 @@ PathAttributes rewrite_for_export(const PathAttributes& in, const ExportScope& s
   PathAttributes out = in;
   const bool local = scope.source == nullptr;
   std::erase_if(out.other, [](const RawAttribute& a) {
-    return (a.flags & kFlagOptional) && !(a.flags & kFlagTransitive);
+    return (a.flags & kFlagOptional) != 0 && (a.flags & kFlagTransitive) == 0;
   });
   if (!local) {
     for (auto& a : out.other) {

@@ -37,7 +37,7 @@ bool may_export(const PathAttributes& attrs, const ExportScope& scope);
 //         strip both (GoBGP's behaviour, bgp-wire.md §9).
 //   Both: drop unknown non-transitive attributes; mark unknown transitive
 //         ones Partial when passing on a learned path (RFC 4271 §5).
-PathAttributes rewrite_for_export(const PathAttributes& attrs, const ExportScope& scope);
+PathAttributes rewrite_for_export(const PathAttributes& in, const ExportScope& scope);
 
 // eBGP: LOCAL_PREF never leaves the AS, even if export policy set it.
 void finish_for_target(PathAttributes& attrs, const ExportScope& scope);

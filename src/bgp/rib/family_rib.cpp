@@ -8,10 +8,18 @@
 namespace kr::bgp::rib {
 namespace {
 
-std::unordered_map<Prefix4, AttrSetPtr>& out_map(PeerOutput& o, const Prefix4&) { return o.v4; }
-std::unordered_map<Prefix6, AttrSetPtr>& out_map(PeerOutput& o, const Prefix6&) { return o.v6; }
-std::vector<BestPathChange<Prefix4>>& best_list(RibChanges& ch, const Prefix4&) { return ch.best4; }
-std::vector<BestPathChange<Prefix6>>& best_list(RibChanges& ch, const Prefix6&) { return ch.best6; }
+std::unordered_map<Prefix4, AttrSetPtr>& out_map(PeerOutput& o, const Prefix4& /*tag*/) {
+  return o.v4;
+}
+std::unordered_map<Prefix6, AttrSetPtr>& out_map(PeerOutput& o, const Prefix6& /*tag*/) {
+  return o.v6;
+}
+std::vector<BestPathChange<Prefix4>>& best_list(RibChanges& ch, const Prefix4& /*tag*/) {
+  return ch.best4;
+}
+std::vector<BestPathChange<Prefix6>>& best_list(RibChanges& ch, const Prefix6& /*tag*/) {
+  return ch.best6;
+}
 
 PathSource source_of(const RibContext& ctx, PeerId id) {
   PathSource s;
@@ -145,8 +153,8 @@ AttrSetPtr FamilyRib<P>::compute_export(PeerState& target, PeerId target_id, con
   const PeerId best_peer = best.peer;
   const AttrSetPtr& attrs = ctx_.attrs.get(best.attrs);
   const PeerState* source = best_peer == kLocalPeer ? nullptr : ctx_.peer(best_peer);
-  ExportScope scope{&ctx_.config, source ? &source->info : nullptr, best_peer, &target.info,
-                    target_id};
+  ExportScope scope{&ctx_.config, source != nullptr ? &source->info : nullptr, best_peer,
+                    &target.info, target_id};
   if (!may_export(*attrs, scope)) return nullptr;
   AttrSetPtr rewritten = target.rewrite_cache.get(
       attrs, best_peer, [&] { return ctx_.interner.intern(rewrite_for_export(*attrs, scope)); });

@@ -26,7 +26,7 @@ using boost::system::error_code;
 
 // Room for many maximum-size messages per read: a burst of UPDATEs is
 // decoded in one pass (and the speaker batches its RIB work per pass).
-constexpr std::size_t kReadBufferSize = 64 * 1024;
+constexpr std::size_t kReadBufferSize = std::size_t{64} * 1024;
 constexpr std::size_t kMaxBuffersPerWrite = 64;
 // How long a closing connection may take to flush its last messages (a
 // NOTIFICATION) to a peer that stopped reading.

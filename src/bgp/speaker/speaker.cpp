@@ -135,10 +135,11 @@ std::string SpeakerImpl::update_peer(const PeerConfig& config) {
   return add_peer(config);
 }
 
-std::string SpeakerImpl::reset_peer(const IpAddress& address, const std::string& text) {
+std::string SpeakerImpl::reset_peer(const IpAddress& address, const std::string& communication) {
   Peer* p = find_peer(address);
   if (p == nullptr) return "neighbor " + address.to_string() + " does not exist";
-  p->session->reset(Notification::cease_with_communication(err::kAdministrativeReset, text));
+  p->session->reset(
+      Notification::cease_with_communication(err::kAdministrativeReset, communication));
   return "";
 }
 

@@ -99,8 +99,8 @@ class SpeakerImpl {
   void absorb();
   void schedule_flush();
   void flush();
-  void send_output(Peer& p, const rib::PeerOutput& out);
-  void send_end_of_rib(Peer& p);
+  static void send_output(Peer& p, const rib::PeerOutput& out);
+  static void send_end_of_rib(Peer& p);
   // Every current best path, as announcements (a new subscriber's start).
   std::vector<BestPathEvent> best_path_dump();
 
