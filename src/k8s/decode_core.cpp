@@ -169,7 +169,8 @@ Service decode<Service>(const json::object& o) {
           int_field(s, at.child("healthCheckNodePort"), 0, kMaxPort).value_or(0));
       svc.ip_families = interned_array_field(s, at.child("ipFamilies"));
       svc.ip_family_policy = interned_field(s, at.child("ipFamilyPolicy"));
-      if (const json::value* cls = s.if_contains("loadBalancerClass"); cls && !cls->is_null()) {
+      if (const json::value* cls = s.if_contains("loadBalancerClass");
+          cls != nullptr && !cls->is_null()) {
         svc.load_balancer_class = std::string(string_field(s, at.child("loadBalancerClass")));
       }
       for_each_object(s, at.child("ports"), [&](const json::object& p, const Path& pp) {

@@ -134,7 +134,7 @@ Lease decode<Lease>(const json::object& o) {
     if (spec == nullptr) {
       return;
     }
-    if (const json::value* h = spec->if_contains("holderIdentity"); h && !h->is_null()) {
+    if (const json::value* h = spec->if_contains("holderIdentity"); h != nullptr && !h->is_null()) {
       lease.holder_identity = std::string(string_field(*spec, spec_at.child("holderIdentity")));
     }
     lease.lease_duration_seconds = int32_opt(*spec, spec_at.child("leaseDurationSeconds"));

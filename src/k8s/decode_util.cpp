@@ -52,7 +52,7 @@ void append_path(const Path& p, std::string& out) {
   }
 }
 
-bool keep_all(std::string_view) { return true; }
+bool keep_all(std::string_view /*name*/) { return true; }
 
 }  // namespace
 

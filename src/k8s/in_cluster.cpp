@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/errno_text.h"
 #include "base/log.h"
 #include "k8s/client_config.h"
 #include "k8s/server_url.h"
@@ -16,7 +17,9 @@ namespace kr::k8s {
 namespace {
 
 std::string env(const char* name) {
-  const char* v = std::getenv(name);
+  // Read in main() while building the client config, before any thread starts; the daemon
+  // never calls setenv.
+  const char* v = std::getenv(name);  // NOLINT(concurrency-mt-unsafe)
   return v == nullptr ? std::string() : std::string(v);
 }
 
@@ -37,14 +40,14 @@ void use_service_account(const InClusterEnv& env, ClientConfig& config) {
   std::string ignored;
   if (!read_file(token, ignored)) {
     throw ConfigError(fmt::format("{}: cannot read service account token {}: {}", config.origin,
-                                  token.string(), std::strerror(errno)));
+                                  token.string(), kr::errno_text(errno)));
   }
   config.token_file = token.string();
   const std::filesystem::path ca = env.service_account_dir / "ca.crt";
   if (!read_file(ca, config.ca_pem)) {
     // As client-go: without the CA file the system trust store is used.
     KR_ERROR("Expected to load root CA config from {}, but got err: {}", ca.string(),
-             std::strerror(errno));
+             kr::errno_text(errno));
     config.ca_pem.clear();
   }
   validate_tls_material(config, fmt::format("{} (CA {})", config.origin, ca.string()));

@@ -31,7 +31,7 @@ struct Table {
 
 Table& table() {
   // Never destroyed: handles in static objects may be released during exit.
-  static Table* t = new Table();
+  static auto* t = new Table();
   return *t;
 }
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/errno_text.h"
 #include "go/base64.h"
 #include "k8s/client_config.h"
 #include "k8s/tls_material.h"
@@ -19,7 +20,7 @@ std::string read_file(const std::filesystem::path& path, std::string_view what,
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw ConfigError(fmt::format("{}: cannot read {} file {}: {}", origin, what, path.string(),
-                                  std::strerror(errno)));
+                                  kr::errno_text(errno)));
   }
   std::ostringstream data;
   data << in.rdbuf();
@@ -37,7 +38,7 @@ YAML::Node find_named(const YAML::Node& root, const char* list_key, const char* 
   const YAML::Node list = root[list_key];
   if (!list || list.IsNull()) {
     throw ConfigError(
-        fmt::format("{}: no \"{}\" list (looking for \"{}\")", origin, list_key, name));
+        fmt::format(R"({}: no "{}" list (looking for "{}"))", origin, list_key, name));
   }
   if (!list.IsSequence()) {
     throw ConfigError(fmt::format("{}: \"{}\" must be a list", origin, list_key));
@@ -47,7 +48,7 @@ YAML::Node find_named(const YAML::Node& root, const char* list_key, const char* 
       const YAML::Node inner = entry[inner_key];
       if (!inner || !inner.IsMap()) {
         throw ConfigError(
-            fmt::format("{}: {} \"{}\" has no \"{}\" map", origin, list_key, name, inner_key));
+            fmt::format(R"({}: {} "{}" has no "{}" map)", origin, list_key, name, inner_key));
       }
       return inner;
     }
@@ -172,7 +173,7 @@ ClientConfig load_kubeconfig(const std::filesystem::path& path) {
   const std::string origin = fmt::format("kubeconfig {}", path.string());
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw ConfigError(fmt::format("{}: cannot read: {}", origin, std::strerror(errno)));
+    throw ConfigError(fmt::format("{}: cannot read: {}", origin, kr::errno_text(errno)));
   }
   std::ostringstream text;
   text << in.rdbuf();

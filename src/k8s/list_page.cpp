@@ -33,7 +33,7 @@ ListPage feed_list_page(std::string_view body, ObjectSink& sink, KindMetrics& me
     return page;
   }
   const json::object& list = parsed.get_object();
-  if (const json::value* items = list.if_contains("items"); items && items->is_array()) {
+  if (const json::value* items = list.if_contains("items"); items != nullptr && items->is_array()) {
     for (const json::value& item : items->get_array()) {
       if (item.is_object()) {
         sink.list_item(item.get_object());

@@ -86,7 +86,7 @@ Reflector::Reflector(asio::io_context& io, std::shared_ptr<RestTransport> transp
       cancel_(std::make_shared<StreamCancel>()) {}
 
 void Reflector::start() {
-  asio::co_spawn(io_, run(), [kind = std::string(sink_->kind())](std::exception_ptr e) {
+  asio::co_spawn(io_, run(), [kind = std::string(sink_->kind())](const std::exception_ptr& e) {
     if (e) {
       try {
         std::rethrow_exception(e);
@@ -208,7 +208,7 @@ asio::awaitable<Reflector::WatchEnd> Reflector::watch() {
     boost::system::error_code ec;
     json::value v = json::parse(line, ec, &arena);
     const json::object* event = !ec && v.is_object() ? &v.get_object() : nullptr;
-    const json::object* object = event ? object_at(*event, "object") : nullptr;
+    const json::object* object = event != nullptr ? object_at(*event, "object") : nullptr;
     if (object == nullptr) {
       KR_WARN("{} watch: undecodable event, restarting the watch", sink_->kind());
       broken = true;

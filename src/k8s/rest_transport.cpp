@@ -35,7 +35,7 @@ constexpr uint64_t kMaxBodyBytes = 512ull << 20;
 // Error bodies of a failed watch are short Status objects.
 constexpr size_t kMaxErrorBodyBytes = 1 << 20;
 constexpr size_t kMaxIdleConnections = 4;
-constexpr size_t kStreamBufferBytes = 64 * 1024;
+constexpr size_t kStreamBufferBytes = size_t{64} * 1024;
 
 http::verb to_verb(Method m) {
   switch (m) {

@@ -34,14 +34,21 @@ bool expect(std::string_view s, size_t& pos, char c) {
 
 }  // namespace
 
-std::optional<Time> parse_rfc3339(std::string_view s) {
+std::optional<Time> parse_rfc3339(std::string_view text) {
   using namespace std::chrono;
   size_t pos = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!read_digits(s, pos, 4, year) || !expect(s, pos, '-') || !read_digits(s, pos, 2, month) ||
-      !expect(s, pos, '-') || !read_digits(s, pos, 2, day) || !expect(s, pos, 't') ||
-      !read_digits(s, pos, 2, hour) || !expect(s, pos, ':') || !read_digits(s, pos, 2, minute) ||
-      !expect(s, pos, ':') || !read_digits(s, pos, 2, second)) {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  if (!read_digits(text, pos, 4, year) || !expect(text, pos, '-') ||
+      !read_digits(text, pos, 2, month) || !expect(text, pos, '-') ||
+      !read_digits(text, pos, 2, day) || !expect(text, pos, 't') ||
+      !read_digits(text, pos, 2, hour) || !expect(text, pos, ':') ||
+      !read_digits(text, pos, 2, minute) || !expect(text, pos, ':') ||
+      !read_digits(text, pos, 2, second)) {
     return std::nullopt;
   }
   const year_month_day date{std::chrono::year(year),
@@ -52,12 +59,12 @@ std::optional<Time> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   int64_t micros = 0;
-  if (pos < s.size() && s[pos] == '.') {
+  if (pos < text.size() && text[pos] == '.') {
     ++pos;
     int digits = 0;
-    while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos])) != 0) {
+    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])) != 0) {
       if (digits < 6) {
-        micros = micros * 10 + (s[pos] - '0');
+        micros = micros * 10 + (text[pos] - '0');
       }
       ++digits;
       ++pos;
@@ -70,20 +77,21 @@ std::optional<Time> parse_rfc3339(std::string_view s) {
     }
   }
   int offset_minutes = 0;
-  if (!expect(s, pos, 'z')) {
-    if (pos >= s.size() || (s[pos] != '+' && s[pos] != '-')) {
+  if (!expect(text, pos, 'z')) {
+    if (pos >= text.size() || (text[pos] != '+' && text[pos] != '-')) {
       return std::nullopt;
     }
-    const int sign = s[pos] == '-' ? -1 : 1;
+    const int sign = text[pos] == '-' ? -1 : 1;
     ++pos;
-    int oh = 0, om = 0;
-    if (!read_digits(s, pos, 2, oh) || !expect(s, pos, ':') || !read_digits(s, pos, 2, om) ||
-        oh > 23 || om > 59) {
+    int oh = 0;
+    int om = 0;
+    if (!read_digits(text, pos, 2, oh) || !expect(text, pos, ':') ||
+        !read_digits(text, pos, 2, om) || oh > 23 || om > 59) {
       return std::nullopt;
     }
     offset_minutes = sign * (oh * 60 + om);
   }
-  if (pos != s.size()) {
+  if (pos != text.size()) {
     return std::nullopt;
   }
   const auto local =

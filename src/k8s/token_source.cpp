@@ -7,13 +7,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/errno_text.h"
 #include "base/log.h"
 
 namespace kr::k8s {
 namespace {
 
 // strings.TrimSpace, as client-go does with token files.
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   const char* space = " \t\r\n\v\f";
   const size_t begin = s.find_first_not_of(space);
   if (begin == std::string::npos) {
@@ -37,7 +38,7 @@ std::string TokenSource::token() {
   if (::stat(file_.c_str(), &st) != 0) {
     if (!warned_) {
       KR_WARN("cannot stat bearer token file {}: {}; keeping the previous token", file_,
-              std::strerror(errno));
+              kr::errno_text(errno));
       warned_ = true;
     }
     return token_;
