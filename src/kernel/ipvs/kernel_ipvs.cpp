@@ -43,7 +43,7 @@ class KernelIpvs final : public Ipvs {
     std::vector<Destination> destinations;
     socket_.query(request, [&](const nlmsghdr* reply) {
       if (auto destination = parse_destination(reply, key.address_family())) {
-        destinations.push_back(std::move(*destination));
+        destinations.push_back(*destination);
       }
     });
     return destinations;

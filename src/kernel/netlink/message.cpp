@@ -189,7 +189,7 @@ void for_each_message(std::span<const std::uint8_t> buffer,
                       const std::function<void(const nlmsghdr*)>& on_message) {
   int remaining = static_cast<int>(buffer.size());
   // mnl_nlmsg_ok/next only read; the casts match libmnl's non-const signatures.
-  auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer.data());
+  const auto* nlh = reinterpret_cast<const nlmsghdr*>(buffer.data());
   while (mnl_nlmsg_ok(nlh, remaining)) {
     on_message(nlh);
     nlh = mnl_nlmsg_next(nlh, &remaining);

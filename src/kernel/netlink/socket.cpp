@@ -18,7 +18,7 @@ namespace {
 
 // Big enough for any datagram the kernel sends to a netlink reader (dump
 // skbs are capped at 32 KiB), so nothing is truncated.
-constexpr std::size_t kReceiveBytes = 64 * 1024;
+constexpr std::size_t kReceiveBytes = std::size_t{64} * 1024;
 
 // Opens fd of a namespace file; throws naming the path.
 int open_namespace(const std::string& path) {
@@ -136,19 +136,20 @@ std::vector<BatchResult> Socket::execute_batch(std::vector<Message>& requests) {
   batch.reserve(kBatchBytes);
   std::size_t next = 0;
   while (next < requests.size()) {
-    std::size_t first = next;
+    std::size_t batch_start = next;
     batch.clear();
-    std::uint32_t first_sequence = 0, last_sequence = 0;
-    while (next < requests.size() && next - first < kBatchMessages &&
+    std::uint32_t first_sequence = 0;
+    std::uint32_t last_sequence = 0;
+    while (next < requests.size() && next - batch_start < kBatchMessages &&
            (batch.empty() || batch.size() + requests[next].size() <= kBatchBytes)) {
       last_sequence = stamp(requests[next], NLM_F_ACK);
-      if (next == first) first_sequence = last_sequence;
+      if (next == batch_start) first_sequence = last_sequence;
       auto bytes = requests[next].bytes();
       batch.insert(batch.end(), bytes.begin(), bytes.end());
       ++next;
     }
-    send(batch.data(), batch.size(), requests[first].operation());
-    collect_acks(first_sequence, last_sequence, results, requests, first);
+    send(batch.data(), batch.size(), requests[batch_start].operation());
+    collect_acks(first_sequence, last_sequence, results, requests, batch_start);
   }
   return results;
 }
@@ -179,7 +180,8 @@ void Socket::query(Message& request, const std::function<void(const nlmsghdr*)>&
     std::uint32_t sequence = stamp(request, 0);
     send(request.bytes().data(), request.size(), request.operation());
     std::vector<std::vector<std::uint8_t>> replies;
-    bool done = false, interrupted = false;
+    bool done = false;
+    bool interrupted = false;
     while (!done) {
       ssize_t received =
           mnl_socket_recvfrom(socket_, receive_buffer_.data(), receive_buffer_.size());
@@ -194,7 +196,7 @@ void Socket::query(Message& request, const std::function<void(const nlmsghdr*)>&
               done = true;
             } else if (nlh->nlmsg_type == NLMSG_DONE) {
               // A dump that failed midway reports the errno in NLMSG_DONE's payload.
-              if (const auto* status = family_header<int>(nlh); status && *status < 0) {
+              if (const auto* status = family_header<int>(nlh); status != nullptr && *status < 0) {
                 failure.error = -*status;
               }
               done = true;

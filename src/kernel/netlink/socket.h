@@ -52,7 +52,7 @@ class Socket {
 
   // Kept well under the default socket send buffer (sk_sndbuf, ~208 KiB) that bounds one
   // netlink sendmsg().
-  static constexpr std::size_t kBatchBytes = 32 * 1024;
+  static constexpr std::size_t kBatchBytes = std::size_t{32} * 1024;
   // All acks of one buffer wait in the socket's receive queue until it is read, each costing
   // ~1 KiB of receive buffer (skb overhead); more would overflow it (ENOBUFS) and lose acks.
   static constexpr std::size_t kBatchMessages = 128;
