@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace kr::go {
 namespace {
 
@@ -46,12 +48,13 @@ class LineSource {
 
 std::size_t newline_length(std::string_view s) { return !s.empty() && s.back() == '\n' ? 1 : 0; }
 
-std::string parse_error(int start_line, int line, std::size_t column, std::string_view what) {
-  if (start_line != line) {
-    return fmt::format("record on line {}; parse error on line {}, column {}: {}", start_line, line,
-                       column, what);
+std::string parse_error(int record_line, int line_number, std::size_t column,
+                        std::string_view what) {
+  if (record_line != line_number) {
+    return fmt::format("record on line {}; parse error on line {}, column {}: {}", record_line,
+                       line_number, column, what);
   }
-  return fmt::format("parse error on line {}, column {}: {}", line, column, what);
+  return fmt::format("parse error on line {}, column {}: {}", line_number, column, what);
 }
 
 }  // namespace
@@ -160,12 +163,8 @@ bool needs_quotes(std::string_view field) {
   if (first == ' ' || (first >= '\t' && first <= '\r')) {
     return true;
   }
-  for (const std::string_view space : kMultiByteSpaces) {
-    if (field.starts_with(space)) {
-      return true;
-    }
-  }
-  return false;
+  return std::ranges::any_of(kMultiByteSpaces,
+                             [field](std::string_view space) { return field.starts_with(space); });
 }
 
 }  // namespace

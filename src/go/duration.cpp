@@ -3,6 +3,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <ranges>
 
 namespace kr::go {
 namespace {
@@ -192,8 +193,8 @@ class ReverseWriter {
  public:
   void put(char c) { buf_[--pos_] = c; }
   void put(std::string_view s) {
-    for (auto it = s.rbegin(); it != s.rend(); ++it) {
-      put(*it);
+    for (const char c : std::views::reverse(s)) {
+      put(c);
     }
   }
   // Digits of v without leading zeros ("0" for zero).

@@ -25,7 +25,7 @@ constexpr auto kWriteTimeout = std::chrono::seconds(10);
 constexpr auto kStopGrace = std::chrono::seconds(1);
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 // The endpoints take no input in the body; anything bigger is not a request for them.
-constexpr std::uint64_t kMaxBodyBytes = 64 * 1024;
+constexpr std::uint64_t kMaxBodyBytes = std::uint64_t{64} * 1024;
 
 bool is_http_protocol_error(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category() &&

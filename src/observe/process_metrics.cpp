@@ -58,7 +58,8 @@ std::optional<std::uint64_t> count_open_fds() {
     return std::nullopt;
   }
   std::uint64_t count = 0;
-  while (const dirent* entry = readdir(dir)) {
+  // The stream is this call's own; glibc's readdir is safe unless threads share a stream.
+  while (const dirent* entry = readdir(dir)) {  // NOLINT(concurrency-mt-unsafe)
     const std::string_view name = entry->d_name;
     if (name != "." && name != "..") {
       ++count;
@@ -81,7 +82,7 @@ std::vector<FamilySnapshot> collect_process_metrics() {
   const auto stat_text = read_file("/proc/self/stat");
   const auto stat = stat_text ? parse_proc_stat(*stat_text) : std::nullopt;
   if (stat && ticks_per_second > 0) {
-    const double hz = static_cast<double>(ticks_per_second);
+    const auto hz = static_cast<double>(ticks_per_second);
     out.push_back(single_sample(
         "process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
         MetricType::kCounter, static_cast<double>(stat->utime_ticks + stat->stime_ticks) / hz));

@@ -196,7 +196,7 @@ HistogramFamily& Registry::histogram_family(std::string_view name, std::string_v
 }
 
 CollectorHandle Registry::add_collector(Collector collector) {
-  return CollectorHandle(collectors_, collectors_->add(std::move(collector)));
+  return {collectors_, collectors_->add(std::move(collector))};
 }
 
 std::vector<FamilySnapshot> Registry::collect() const {

@@ -77,7 +77,7 @@ class FlagSet {
 
   void add(std::string_view name, char shorthand, std::string_view usage,
            std::unique_ptr<Value> value);
-  std::string set(Flag& flag, std::string_view text);
+  static std::string set(Flag& flag, std::string_view text);
   std::string parse_long(std::string_view arg, Cursor& cursor);
   std::string parse_short(std::string_view arg, Cursor& cursor);
 

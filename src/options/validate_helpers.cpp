@@ -5,8 +5,7 @@
 #include "go/duration.h"
 #include "go/ip.h"
 
-namespace kr::options {
-namespace detail {
+namespace kr::options::detail {
 
 ValidationError require_positive_period(std::string_view flag, std::chrono::nanoseconds period) {
   if (period.count() > 0) {
@@ -25,6 +24,4 @@ ValidationError require_cidrs(std::string_view flag, std::span<const std::string
   return std::nullopt;
 }
 
-}  // namespace detail
-
-}  // namespace kr::options
+}  // namespace kr::options::detail
