@@ -70,10 +70,10 @@ std::optional<std::string> ControllerSet::start(const Context& context) {
   if (config.run_service_proxy) {
     try {
       proxy_ = make_proxy(context);
+      proxy_->start();
     } catch (const std::exception& e) {
       return std::string("failed to create network services controller: ") + e.what();
     }
-    proxy_->start();
     KR_INFO("started the service proxy (IPVS)");
     if (config.run_firewall && !proxy_->wait_until_programmed(kProxyFirstPassWait)) {
       KR_WARN(
@@ -85,10 +85,10 @@ std::optional<std::string> ControllerSet::start(const Context& context) {
   if (config.run_firewall) {
     try {
       firewall_ = make_firewall(context);
+      firewall_->start();
     } catch (const std::exception& e) {
       return std::string("failed to create network policy controller: ") + e.what();
     }
-    firewall_->start();
     KR_INFO("started the network policy controller");
   }
   if (config.run_loadbalancer) {
