@@ -119,9 +119,9 @@ ApiError invalid(const ResourceType& type, std::string_view name, std::vector<St
   return invalid(type.kind, type.group, name, std::move(causes));
 }
 
-ApiError bad_request(const std::string& message) { return ApiError(400, "BadRequest", message); }
+ApiError bad_request(const std::string& message) { return {400, "BadRequest", message}; }
 
-ApiError unauthorized() { return ApiError(401, "Unauthorized", "Unauthorized"); }
+ApiError unauthorized() { return {401, "Unauthorized", "Unauthorized"}; }
 
 ApiError forbidden(const ResourceType& type, std::string_view resource, std::string_view name,
                    std::string_view user, std::string_view verb, std::string_view ns) {
@@ -143,33 +143,32 @@ ApiError forbidden(const ResourceType& type, std::string_view resource, std::str
 }
 
 ApiError forbidden_path(std::string_view user, std::string_view verb, std::string_view path) {
-  return ApiError(403, "Forbidden",
-                  "forbidden: User \"" + std::string(user) + "\" cannot " + std::string(verb) +
-                      " path \"" + std::string(path) + "\"");
+  return {403, "Forbidden",
+          "forbidden: User \"" + std::string(user) + "\" cannot " + std::string(verb) + " path \"" +
+              std::string(path) + "\""};
 }
 
-ApiError expired(const std::string& message) { return ApiError(410, "Expired", message); }
+ApiError expired(const std::string& message) { return {410, "Expired", message}; }
 
 ApiError method_not_allowed() {
-  return ApiError(405, "MethodNotAllowed",
-                  "the server does not allow this method on the requested resource");
+  return {405, "MethodNotAllowed",
+          "the server does not allow this method on the requested resource"};
 }
 
 ApiError path_not_found() {
-  return ApiError(404, "NotFound", "the server could not find the requested resource");
+  return {404, "NotFound", "the server could not find the requested resource"};
 }
 
 ApiError unsupported_media_type(std::string_view content_type) {
-  return ApiError(415, "UnsupportedMediaType",
-                  "the body of the request was in an unknown format - accepted media types "
-                  "include: application/json-patch+json, application/merge-patch+json, "
-                  "application/strategic-merge-patch+json (got \"" +
-                      std::string(content_type) + "\")");
+  return {415, "UnsupportedMediaType",
+          "the body of the request was in an unknown format - accepted media types "
+          "include: application/json-patch+json, application/merge-patch+json, "
+          "application/strategic-merge-patch+json (got \"" +
+              std::string(content_type) + "\")"};
 }
 
 ApiError not_acceptable() {
-  return ApiError(406, "NotAcceptable",
-                  "only the following media types are accepted: application/json");
+  return {406, "NotAcceptable", "only the following media types are accepted: application/json"};
 }
 
 ApiError too_large_resource_version(unsigned long long requested, unsigned long long current) {
@@ -183,22 +182,22 @@ ApiError too_large_resource_version(unsigned long long requested, unsigned long 
 }
 
 ApiError request_entity_too_large() {
-  return ApiError(413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728");
+  return {413, "RequestEntityTooLarge", "Request entity too large: limit is 3145728"};
 }
 
 ApiError generic_error(int code) {
   // errors.NewGenericServerResponse's code -> reason table.
   switch (code) {
     case 400:
-      return ApiError(code, "BadRequest", "the server rejected our request for an unknown reason");
+      return {code, "BadRequest", "the server rejected our request for an unknown reason"};
     case 401:
       return unauthorized();
     case 403:
-      return ApiError(code, "Forbidden", "forbidden (injected fault)");
+      return {code, "Forbidden", "forbidden (injected fault)"};
     case 404:
       return path_not_found();
     case 409:
-      return ApiError(code, "Conflict", "the server reported a conflict (injected fault)");
+      return {code, "Conflict", "the server reported a conflict (injected fault)"};
     case 410:
       return expired("the server has expired this resource (injected fault)");
     case 429: {
@@ -209,18 +208,17 @@ ApiError generic_error(int code) {
       return error;
     }
     case 500:
-      return ApiError(code, "InternalError",
-                      "an error on the server (\"injected fault\") has prevented the request "
-                      "from succeeding");
+      return {code, "InternalError",
+              "an error on the server (\"injected fault\") has prevented the request "
+              "from succeeding"};
     case 503:
-      return ApiError(code, "ServiceUnavailable",
-                      "the server is currently unable to handle the request");
+      return {code, "ServiceUnavailable", "the server is currently unable to handle the request"};
     case 504:
-      return ApiError(code, "Timeout",
-                      "the server was unable to return a response in the time allotted, but may "
-                      "still be processing the request");
+      return {code, "Timeout",
+              "the server was unable to return a response in the time allotted, but may "
+              "still be processing the request"};
     default:
-      return ApiError(code, "", "injected fault with HTTP status " + std::to_string(code));
+      return {code, "", "injected fault with HTTP status " + std::to_string(code)};
   }
 }
 

@@ -94,7 +94,7 @@ void Authenticator::load_tokens(std::string_view csv, const std::string& origin)
       KR_WARN("empty token has been found in {}, record number '{}'", origin, number);
       continue;
     }
-    if (tokens_.count(record[0]) != 0) {
+    if (tokens_.contains(record[0])) {
       KR_WARN("duplicate token has been found in {}, record number '{}'", origin, number);
     }
     UserInfo user{record[1], record[2], {}};

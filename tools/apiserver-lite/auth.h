@@ -31,7 +31,7 @@ class Authenticator {
 
   // `authorization` is the Authorization header value; nullopt unless it is "Bearer <known>".
   std::optional<UserInfo> authenticate_bearer(std::string_view authorization) const;
-  bool read_only(const UserInfo& user) const { return readonly_.count(user.name) != 0; }
+  bool read_only(const UserInfo& user) const { return readonly_.contains(user.name); }
   size_t token_count() const { return tokens_.size(); }
 
  private:

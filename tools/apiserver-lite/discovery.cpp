@@ -98,7 +98,7 @@ std::string api_group_list_json() {
 }
 
 std::optional<std::string> api_group_json(std::string_view group) {
-  if (served_groups().count(std::string(group)) == 0) {
+  if (!served_groups().contains(std::string(group))) {
     return std::nullopt;
   }
   json::object out = api_group(group);

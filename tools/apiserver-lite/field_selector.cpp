@@ -1,5 +1,7 @@
 #include "field_selector.h"
 
+#include <algorithm>
+
 namespace kr::apiserver_lite {
 namespace {
 
@@ -86,12 +88,9 @@ FieldSelector FieldSelector::parse(std::string_view text) {
 }
 
 bool FieldSelector::matches(const FieldLookup& lookup) const {
-  for (const auto& term : terms_) {
-    if ((lookup(term.label) == term.value) == term.negated) {
-      return false;
-    }
-  }
-  return true;
+  return std::ranges::none_of(terms_, [&lookup](const auto& term) {
+    return (lookup(term.label) == term.value) == term.negated;
+  });
 }
 
 }  // namespace kr::apiserver_lite

@@ -31,7 +31,7 @@ constexpr std::chrono::seconds kHandshakeTimeout{10};
 constexpr std::chrono::seconds kIdleTimeout{300};
 constexpr std::chrono::seconds kWriteTimeout{60};
 // kube-apiserver's limit on request bodies (3 MiB).
-constexpr uint64_t kMaxBody = 3 * 1024 * 1024;
+constexpr uint64_t kMaxBody = uint64_t{3} * 1024 * 1024;
 
 // What shutdown() needs to know about a live connection.
 struct Connection {
@@ -42,7 +42,7 @@ struct Connection {
 // Lingering close: a client still sending the rest of a refused body would get a reset (and
 // lose our answer) if we closed now, so read and discard for a moment first.
 asio::awaitable<void> drain_rest(TlsStream& stream) {
-  constexpr size_t kMaxDrain = 16 * 1024 * 1024;
+  constexpr size_t kMaxDrain = size_t{16} * 1024 * 1024;
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
   char sink[16384];
   boost::system::error_code ec;

@@ -15,7 +15,8 @@ bool is_dns_subdomain(std::string_view s) {
     return false;
   }
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (is_alnum(c) && !std::isupper(static_cast<unsigned char>(c))) || c == '-' || c == '.';
+    return (is_alnum(c) && std::isupper(static_cast<unsigned char>(c)) == 0) || c == '-' ||
+           c == '.';
   });
 }
 

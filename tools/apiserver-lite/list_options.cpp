@@ -55,7 +55,7 @@ void validate(const ListOptions& options) {
       }
       if (options.match != Match::kNotOlderThan) {
         causes.push_back({"FieldValueNotSupported",
-                          "Unsupported value: \"Exact\": supported values: \"NotOlderThan\"",
+                          R"(Unsupported value: "Exact": supported values: "NotOlderThan")",
                           "resourceVersionMatch"});
       }
     }
@@ -71,7 +71,7 @@ void validate(const ListOptions& options) {
       }
       if (options.match == Match::kExact && options.resource_version == 0u) {
         forbid("resourceVersionMatch",
-               "resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\"");
+               R"(resourceVersionMatch "exact" is forbidden for resourceVersion "0")");
       }
     }
     if (options.send_initial_events) {
@@ -132,7 +132,7 @@ ListOptions parse_list_options(const std::map<std::string, std::string>& params,
       throw invalid(
           "ListOptions", "meta.k8s.io", "",
           {{"FieldValueNotSupported",
-            "Unsupported value: \"" + *text + "\": supported values: \"Exact\", \"NotOlderThan\"",
+            "Unsupported value: \"" + *text + R"(": supported values: "Exact", "NotOlderThan")",
             "resourceVersionMatch"}});
     }
   }

@@ -47,7 +47,7 @@ Plan plan_from_continue(const Store& store, const ListOptions& options) {
         "results in an inconsistent list - objects that were created, modified, or deleted "
         "between the time the first chunk was returned and now may show up in the list.");
     error.continue_token = encode_continue({-1, token.start_key});
-    throw error;
+    throw error;  // NOLINT(misc-throw-by-value-catch-by-reference): named to set the token first
   }
   return {rv, rv, token.start_key};
 }

@@ -120,7 +120,8 @@ std::string validate_object_name(const ResourceType& type, std::string_view name
                  "or '-', and must start and end with an alphanumeric character";
   }
   if (type.kind == "Service") {
-    const bool ok = is_dns1123_label(name) && std::isalpha(static_cast<unsigned char>(name[0]));
+    const bool ok =
+        is_dns1123_label(name) && std::isalpha(static_cast<unsigned char>(name[0])) != 0;
     return ok ? ""
               : "a DNS-1035 label must consist of lower case alphanumeric characters or '-', "
                 "start with an alphabetic character, and end with an alphanumeric character";

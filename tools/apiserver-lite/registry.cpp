@@ -346,10 +346,13 @@ WriteResult Registry::remove(const ResourceType& type, std::string_view ns, std:
         if (want != nullptr && want->is_string() &&
             want->get_string() != meta_string(*existing, field)) {
           const std::string label = std::string_view(field) == "uid" ? "UID" : "ResourceVersion";
+          // Throws, so runs once.
+          // NOLINTBEGIN(performance-inefficient-string-concatenation)
           throw conflict(type, name,
                          "Precondition failed: " + label +
                              " in precondition: " + std::string(want->get_string()) + ", " + label +
                              " in object meta: " + meta_string(*existing, field));
+          // NOLINTEND(performance-inefficient-string-concatenation)
         }
       }
     }
@@ -361,7 +364,7 @@ WriteResult Registry::remove(const ResourceType& type, std::string_view ns, std:
         "namespaces \"" + std::string(name) + "\" is forbidden: this namespace may not be deleted");
     error.details_name = std::string(name);
     error.details_kind = "namespaces";
-    throw error;
+    throw error;  // NOLINT(misc-throw-by-value-catch-by-reference): named to set the details first
   }
   const std::string key = object_key(type, ns, name);
   if (has_finalizers(*existing)) {

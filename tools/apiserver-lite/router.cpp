@@ -196,7 +196,7 @@ Outcome Router::handle(const Request& request, const UserInfo& user, bool read_o
         return json_response(200, api_versions_json(request.host));
       }
       version = s.size() >= 2 ? s[1] : "";
-      rest.assign(s.begin() + std::min<size_t>(2, s.size()), s.end());
+      rest.assign(s.begin() + std::min<std::ptrdiff_t>(2, std::ssize(s)), s.end());
     } else if (!s.empty() && s[0] == "apis") {
       if (s.size() == 1 && get) {
         return json_response(200, api_group_list_json());
@@ -209,7 +209,7 @@ Outcome Router::handle(const Request& request, const UserInfo& user, bool read_o
       }
       group = s.size() >= 2 ? s[1] : "";
       version = s.size() >= 3 ? s[2] : "";
-      rest.assign(s.begin() + std::min<size_t>(3, s.size()), s.end());
+      rest.assign(s.begin() + std::min<std::ptrdiff_t>(3, std::ssize(s)), s.end());
     } else {
       throw path_not_found();
     }
@@ -253,7 +253,7 @@ Outcome Router::handle(const Request& request, const UserInfo& user, bool read_o
       throw forbidden(type, path->status ? type.plural + "/status" : type.plural, path->name,
                       user.name, verb, path->ns);
     }
-    const bool dry_run = target.params.count("dryRun") != 0;
+    const bool dry_run = target.params.contains("dryRun");
     if (verb == "watch") {
       Selection selection{path->ns, options.labels, options.fields};
       WatchStream stream{hub_.start(type, std::move(selection), options), std::nullopt,

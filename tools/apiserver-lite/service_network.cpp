@@ -255,7 +255,7 @@ void ServiceNetwork::assign_cluster_ips(json::object& spec, const std::string& n
                                   ") is not in the valid range. The range of valid IPs is " +
                                   range->text);
       }
-      if (used.ips.count(canonical) != 0) {
+      if (used.ips.contains(canonical)) {
         throw service_invalid(name, field,
                               "Invalid value: \"" + requested[i] + "\": failed to allocate IP " +
                                   requested[i] + ": provided IP is already allocated");
@@ -268,7 +268,7 @@ void ServiceNetwork::assign_cluster_ips(json::object& spec, const std::string& n
     std::string chosen;
     for (uint64_t n = 0; n < size && chosen.empty(); ++n) {
       const std::string candidate = range->at((start + n) % size + 1);
-      if (used.ips.count(candidate) == 0) {
+      if (!used.ips.contains(candidate)) {
         chosen = candidate;
       }
     }
@@ -330,7 +330,7 @@ void ServiceNetwork::assign_node_ports(json::object& spec, const json::object* o
                                   std::to_string(config_.node_port_min) + "-" +
                                   std::to_string(config_.node_port_max));
       }
-      if (used.node_ports.count(value) != 0 || taken_here.count(value) != 0) {
+      if (used.node_ports.contains(value) || taken_here.contains(value)) {
         throw service_invalid(
             name, field,
             "Invalid value: " + std::to_string(value) + ": provided port is already allocated");
@@ -341,11 +341,12 @@ void ServiceNetwork::assign_node_ports(json::object& spec, const json::object* o
     if (!wanted) {
       continue;
     }
-    const auto size = static_cast<uint64_t>(config_.node_port_max - config_.node_port_min + 1);
+    const auto size = static_cast<uint64_t>(config_.node_port_max) -
+                      static_cast<uint64_t>(config_.node_port_min) + 1;
     const uint64_t start = dynamic_start(size, 32, 128);
     for (uint64_t n = 0; n < size; ++n) {
       const int64_t candidate = config_.node_port_min + static_cast<int64_t>((start + n) % size);
-      if (used.node_ports.count(candidate) == 0 && taken_here.count(candidate) == 0) {
+      if (!used.node_ports.contains(candidate) && !taken_here.contains(candidate)) {
         port["nodePort"] = candidate;
         taken_here.insert(candidate);
         break;

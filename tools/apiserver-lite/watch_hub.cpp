@@ -12,11 +12,11 @@ namespace json = boost::json;
 namespace {
 
 std::string event_line(std::string_view type, const json::object& object) {
-  return "{\"type\":\"" + std::string(type) + "\",\"object\":" + json::serialize(object) + "}\n";
+  return R"({"type":")" + std::string(type) + R"(","object":)" + json::serialize(object) + "}\n";
 }
 
 std::string error_line(const ApiError& error) {
-  return "{\"type\":\"ERROR\",\"object\":" + status_json(error) + "}\n";
+  return R"({"type":"ERROR","object":)" + status_json(error) + "}\n";
 }
 
 json::object bookmark_object(const ResourceType& type, uint64_t rv, bool initial_events_end) {
