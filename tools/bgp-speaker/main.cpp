@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
       if (auto* e = std::get_if<std::string>(&next)) {
         KR_ERROR("reload: {}; keeping the running configuration", *e);
       } else {
-        ToolConfig& n = std::get<ToolConfig>(next);
+        auto& n = std::get<ToolConfig>(next);
         if (n.speaker.hostname.empty()) n.speaker.hostname = config.speaker.hostname;
         if (!(n.speaker.asn == config.speaker.asn &&
               n.speaker.router_id == config.speaker.router_id &&

@@ -24,7 +24,7 @@ struct ConfigError {
 template <class T>
 T number(const YAML::Node& n, const std::string& where, uint64_t max) {
   uint64_t v = 0;
-  const std::string s = n.Scalar();
+  const std::string& s = n.Scalar();
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (!n.IsScalar() || ec != std::errc() || end != s.data() + s.size() || v > max) {
     fail(where, "\"" + s + "\" is not a number in 0.." + std::to_string(max));
@@ -92,7 +92,7 @@ ExportActions export_actions(const YAML::Node& n, const std::string& where) {
   a.communities = communities(n["communities"], where + ".communities");
   if (const auto p = n["prepend"]) {
     check_keys(p, where + ".prepend", {"asn", "count"});
-    if (!p["asn"] || !p["count"]) fail(where + ".prepend", "needs both \"asn\" and \"count\"");
+    if (!p["asn"] || !p["count"]) fail(where + ".prepend", R"(needs both "asn" and "count")");
     a.prepend_asn = number<uint32_t>(p["asn"], where + ".prepend.asn", UINT32_MAX);
     a.prepend_count = number<uint8_t>(p["count"], where + ".prepend.count", 255);
   }
