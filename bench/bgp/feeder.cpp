@@ -13,6 +13,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "base/errno_text.h"
 #include "bgp/codec/message.h"
 
 namespace kr::bench {
@@ -24,7 +25,7 @@ int socket_in_netns(const std::string& netns, int family) {
   const int self = ::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
   const int target = ::open(("/var/run/netns/" + netns).c_str(), O_RDONLY | O_CLOEXEC);
   if (self < 0 || target < 0 || setns(target, CLONE_NEWNET) != 0) {
-    throw std::runtime_error("entering network namespace " + netns + ": " + std::strerror(errno));
+    throw std::runtime_error("entering network namespace " + netns + ": " + kr::errno_text(errno));
   }
   const int fd = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (setns(self, CLONE_NEWNET) != 0) throw std::runtime_error("leaving network namespace");

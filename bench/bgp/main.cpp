@@ -97,7 +97,9 @@ Result run_one(const std::string& name, const bench::Feed& feed) {
   return r;
 }
 
-std::string mib(std::size_t bytes) { return fmt::format("{:.1f}", bytes / 1048576.0); }
+std::string mib(std::size_t bytes) {
+  return fmt::format("{:.1f}", static_cast<double>(bytes) / 1048576.0);
+}
 
 }  // namespace
 
@@ -153,8 +155,8 @@ int main(int argc, char** argv) {
       continue;
     }
     std::cout << fmt::format("{:<8} {:>9} {:>11.2f} {:>12.0f} {:>14} {:>13} {:>12.0f}\n", r.speaker,
-                             r.prefixes, r.seconds, r.prefixes / r.seconds, mib(r.rss_before),
-                             mib(r.rss_after), r.per_route());
+                             r.prefixes, r.seconds, static_cast<double>(r.prefixes) / r.seconds,
+                             mib(r.rss_before), mib(r.rss_after), r.per_route());
   }
   // Targets: faster than BIRD, at least 5x faster than gobgpd, fewer bytes
   // per route than BIRD.

@@ -86,7 +86,7 @@ void run(const char* label, const std::vector<std::string>& pages, size_t object
     for (const auto& p : pages) {
       if (!kr::k8s::feed_list_page(p, informer, metrics).ok) {
         std::fprintf(stderr, "%s: page does not parse\n", label);
-        std::exit(1);
+        std::exit(1);  // NOLINT(concurrency-mt-unsafe): single-threaded benchmark
       }
     }
     informer.end_list();
@@ -95,7 +95,7 @@ void run(const char* label, const std::vector<std::string>& pages, size_t object
       std::fprintf(stderr, "%s: cached %zu of %zu objects, %llu decode errors\n", label,
                    informer.snapshot().size(), objects,
                    static_cast<unsigned long long>(metrics.decode_errors_total.load()));
-      std::exit(1);
+      std::exit(1);  // NOLINT(concurrency-mt-unsafe): single-threaded benchmark
     }
   }
 
@@ -112,12 +112,16 @@ void run(const char* label, const std::vector<std::string>& pages, size_t object
   }
   informer.end_list();
   malloc_trim(0);
-  const double heap_per = (static_cast<double>(heap_in_use()) - heap_before) / objects;
-  const double rss_per = (static_cast<double>(rss_bytes()) - rss_before) / objects;
+  const auto per_object = [objects](size_t after, size_t before) {
+    return (static_cast<double>(after) - static_cast<double>(before)) /
+           static_cast<double>(objects);
+  };
+  const double heap_per = per_object(heap_in_use(), heap_before);
+  const double rss_per = per_object(rss_bytes(), rss_before);
 
-  const double mib = total_bytes(pages) / (1024.0 * 1024.0);
+  const double mib = static_cast<double>(total_bytes(pages)) / (1024.0 * 1024.0);
   std::printf("%-15s %6zu objects  %6.1f MiB JSON  %.3f s  %8.0f objects/s  %6.1f MiB/s\n", label,
-              objects, mib, best, objects / best, mib / best);
+              objects, mib, best, static_cast<double>(objects) / best, mib / best);
   std::printf("%-15s cache: %6.0f B/object heap, %6.0f B/object RSS, sizeof floor %zu B\n", "",
               heap_per, rss_per, sizeof_floor);
   std::printf("%-15s vs parse only: %.2fx boost::json::parse (%.3f s), %.2fx with arena (%.3f s)\n",
