@@ -1,12 +1,13 @@
-// kube-router with --run-service-proxy as a process, under a kernel with IPVS (the VM tier): a
-// Service and its EndpointSlice created in the API become an IPVS virtual service with the
-// endpoint as destination and the ClusterIP on kube-dummy-if; the state survives SIGTERM, and
-// --cleanup-config removes it.
+// kube-router with the service proxy and the firewall as a process, under a kernel with IPVS
+// (the VM tier): a Service and its EndpointSlice created in the API become an IPVS virtual
+// service with the endpoint as destination and the ClusterIP on kube-dummy-if, the firewall's
+// INPUT jump sits above the proxy's; the state survives SIGTERM, and --cleanup-config removes it.
 #include <gtest/gtest.h>
 #include <linux/netlink.h>
 
 #include <csignal>
 #include <optional>
+#include <sstream>
 
 #include "api_in_netns.h"
 #include "daemon_process.h"
@@ -56,6 +57,22 @@ std::optional<std::vector<std::string>> cluster_ip_service(const ScopedNetns& ne
   return std::nullopt;
 }
 
+// The targets of filter INPUT's jumps to kube-router chains, in rule order (whichever iptables
+// backend the daemon chose).
+std::vector<std::string> input_jumps(const ScopedNetns& netns) {
+  std::vector<std::string> jumps;
+  for (const char* save : {"iptables-legacy-save", "iptables-nft-save"}) {
+    std::istringstream lines(netns.run({save, "-t", "filter"}).out);
+    for (std::string line; std::getline(lines, line);) {
+      const auto jump = line.find(" -j KUBE-ROUTER-");
+      if (line.starts_with("-A INPUT ") && jump != std::string::npos) {
+        jumps.push_back(line.substr(jump + 4));
+      }
+    }
+  }
+  return jumps;
+}
+
 size_t ipvs_service_count(const ScopedNetns& netns) {
   return ipvs::open_kernel_ipvs(netns_path(netns))->list_services().size();
 }
@@ -86,7 +103,7 @@ TEST(DaemonVm, ServiceBecomesIpvsServiceAndCleanupRemovesIt) {
     DaemonProcess daemon(
         netns, dir,
         api.args(KubeconfigAuth::kToken,
-                 {"--hostname-override=node1", "--run-router=false", "--run-firewall=false",
+                 {"--hostname-override=node1", "--run-router=false", "--run-firewall=true",
                   "--run-service-proxy=true", "--service-cluster-ip-range=10.96.0.0/12"}));
     // The proxy writes IPVS and kube-dummy-if from different threads: wait for both.
     std::optional<std::vector<std::string>> service;
@@ -103,6 +120,17 @@ TEST(DaemonVm, ServiceBecomesIpvsServiceAndCleanupRemovesIt) {
         << daemon.log();
     EXPECT_EQ(*service, std::vector<std::string>{std::string(kEndpointIp) + ":8080"});
     EXPECT_EQ(daemon.get(kHealthPort, "/healthz").status, 200) << daemon.log();
+    // The firewall started after the proxy's first pass, so its jump sits above the proxy's
+    // (upstream's start-up order, netpol.md §1).
+    std::vector<std::string> jumps;
+    EXPECT_TRUE(wait_until(
+        [&] {
+          jumps = input_jumps(netns);
+          return jumps.size() == 2;
+        },
+        60s, 500ms))
+        << daemon.log();
+    EXPECT_EQ(jumps, (std::vector<std::string>{"KUBE-ROUTER-INPUT", "KUBE-ROUTER-SERVICES"}));
 
     daemon.process().signal(SIGTERM);
     const auto status = daemon.process().wait_for(60s);
