@@ -41,7 +41,7 @@ class KubectlTest : public ::testing::Test {
   }
 
   std::string write(const std::string& name, const std::string& contents) {
-    const std::string path = api_->dir() + "/" + name;
+    std::string path = api_->dir() + "/" + name;
     std::ofstream(path) << contents;
     return path;
   }

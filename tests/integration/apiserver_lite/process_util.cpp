@@ -7,8 +7,6 @@
 #include <cstdlib>
 #include <sstream>
 
-extern char** environ;
-
 namespace kr::testing {
 
 CommandResult run_command(const std::vector<std::string>& argv) {
@@ -22,6 +20,7 @@ CommandResult run_command(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDERR_FILENO);
   posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& arg : argv) {
     args.push_back(const_cast<char*>(arg.c_str()));
   }
@@ -48,11 +47,13 @@ CommandResult run_command(const std::vector<std::string>& argv) {
 }
 
 bool in_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
+  const char* path = std::getenv("PATH");  // NOLINT(concurrency-mt-unsafe): tests never set it
   std::stringstream dirs(path != nullptr ? path : "/usr/bin:/bin");
   std::string dir;
   while (std::getline(dirs, dir, ':')) {
-    if (access((dir + "/" + program).c_str(), X_OK) == 0) {
+    dir += '/';
+    dir += program;
+    if (access(dir.c_str(), X_OK) == 0) {
       return true;
     }
   }

@@ -52,8 +52,8 @@ TEST(ApiServerLiteRobustness, MalformedBodies) {
 
 TEST(ApiServerLiteRobustness, OversizedBodyIs413) {
   ApiServerLite api;
-  const HttpResponse r =
-      api.request("POST", kPods, "{\"a\":\"" + std::string(4 * 1024 * 1024, 'x') + "\"}");
+  const HttpResponse r = api.request(
+      "POST", kPods, R"({"a":")" + std::string(std::size_t{4} * 1024 * 1024, 'x') + R"("})");
   EXPECT_EQ(r.status, 413);
   expect_alive(api);
 }
