@@ -17,8 +17,6 @@
 #include <thread>
 #include <utility>
 
-extern char** environ;
-
 namespace kr::test {
 namespace {
 
@@ -63,6 +61,7 @@ std::vector<std::string> merged_environment(const SpawnOptions& options) {
 
 std::vector<char*> c_strings(std::vector<std::string>& strings) {
   std::vector<char*> out;
+  out.reserve(strings.size() + 1);
   for (auto& s : strings) out.push_back(s.data());
   out.push_back(nullptr);
   return out;
@@ -82,7 +81,7 @@ ExitStatus decode(int wstatus) {
                              bool die_with_parent, pid_t parent, int report_fd) {
   auto fail = [report_fd](Stage stage) {
     const ChildFailure failure{stage, errno};
-    (void)!write(report_fd, &failure, sizeof failure);
+    [[maybe_unused]] const ssize_t ignored = write(report_fd, &failure, sizeof failure);
     _exit(127);
   };
   if (die_with_parent) {
@@ -92,7 +91,7 @@ ExitStatus decode(int wstatus) {
   setpgid(0, 0);
   sigset_t none;
   sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
+  sigprocmask(SIG_SETMASK, &none, nullptr);  // NOLINT(concurrency-mt-unsafe): forked child
   if (netns_path != nullptr) {
     const int fd = open(netns_path, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) fail(Stage::kNetns);
@@ -121,7 +120,11 @@ const char* c_str_or_null(const std::filesystem::path& p) {
 }  // namespace
 
 std::string ExitStatus::describe() const {
-  if (signal != 0) return "signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+  if (signal != 0) {
+    // glibc 2.32+ formats unknown and real-time signals in a per-thread buffer.
+    const char* text = strsignal(signal);  // NOLINT(concurrency-mt-unsafe)
+    return "signal " + std::to_string(signal) + " (" + text + ")";
+  }
   return "exit " + std::to_string(code);
 }
 
@@ -130,14 +133,13 @@ std::filesystem::path find_executable(const std::string& name) {
   if (name.find('/') != std::string::npos) {
     return access(name.c_str(), X_OK) == 0 ? std::filesystem::path(name) : std::filesystem::path();
   }
-  const char* path_env = getenv("PATH");
+  const char* path_env = getenv("PATH");  // NOLINT(concurrency-mt-unsafe): tests never set it
   std::string path = path_env != nullptr ? path_env : "/usr/local/bin:/usr/bin:/bin";
   path += ":/usr/local/sbin:/usr/sbin:/sbin";  // root tools, even under a minimal PATH
   size_t start = 0;
   while (start <= path.size()) {
     const size_t end = std::min(path.find(':', start), path.size());
-    const std::filesystem::path candidate =
-        std::filesystem::path(path.substr(start, end - start)) / name;
+    std::filesystem::path candidate = std::filesystem::path(path.substr(start, end - start)) / name;
     if (end > start && access(candidate.c_str(), X_OK) == 0 &&
         !std::filesystem::is_directory(candidate)) {
       return candidate;
@@ -147,7 +149,7 @@ std::filesystem::path find_executable(const std::string& name) {
   return {};
 }
 
-Subprocess::Subprocess(std::vector<std::string> argv, SpawnOptions options)
+Subprocess::Subprocess(std::vector<std::string> argv, const SpawnOptions& options)
     : argv_(std::move(argv)) {
   if (argv_.empty()) throw std::invalid_argument("Subprocess: empty argv");
   std::vector<std::string> exec_argv = argv_;

@@ -49,7 +49,7 @@ class Subprocess {
   // std::system_error naming the program when it cannot be started (not found,
   // namespace missing, exec failure): the error is reported by the child
   // through a close-on-exec pipe, so it surfaces here and not as exit 127.
-  explicit Subprocess(std::vector<std::string> argv, SpawnOptions options = {});
+  explicit Subprocess(std::vector<std::string> argv, const SpawnOptions& options = {});
   ~Subprocess();  // SIGKILLs the process group if still running and reaps it
 
   Subprocess(Subprocess&& other) noexcept;

@@ -9,7 +9,7 @@
 namespace kr::test {
 
 TempDir::TempDir(std::string_view tag) {
-  const char* tmp = std::getenv("TMPDIR");
+  const char* tmp = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): tests never set it
   std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/krt-" +
                         std::string(tag) + "-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) {
@@ -24,7 +24,7 @@ TempDir::~TempDir() {
 }
 
 std::filesystem::path TempDir::write(std::string_view name, std::string_view content) const {
-  const auto target = file(name);
+  auto target = file(name);
   std::filesystem::create_directories(target.parent_path());
   write_file(target, content);
   return target;

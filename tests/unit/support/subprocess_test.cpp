@@ -1,9 +1,9 @@
 #include "support/subprocess.h"
 
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <cerrno>
+#include <csignal>
 #include <system_error>
 
 #include "support/temp_dir.h"
