@@ -22,7 +22,7 @@ Bytes hex(std::string_view text) {
     if (text.substr(i, 2) == "\xC3\x97" || (i < text.size() && text[i] == 'x')) {
       i += text[i] == 'x' ? 1 : 2;
       std::size_t end = i;
-      while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
+      while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end])) != 0) ++end;
       repeat = std::stoul(std::string(text.substr(i, end - i)));
       i = end;
     }

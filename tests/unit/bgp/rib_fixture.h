@@ -23,7 +23,7 @@ class RibFixture : public ::testing::Test {
     info.address = ip(address);
     info.local_address = ip("10.0.1.10");
     info.asn = asn;
-    info.router_id = rid(router_id ? router_id : address);
+    info.router_id = rid(router_id != nullptr ? router_id : address);
     info.route_reflector_client = rr_client;
     info.families = {kIpv4Unicast, kIpv6Unicast};
     rib::PeerId id = rib.add_peer(info);

@@ -13,7 +13,7 @@ AttrSetPtr attrs_with_next_hop(const char* nh, uint32_t med = 0) {
   a->origin = Origin::kIgp;
   a->as_path = AsPath{{{SegmentType::kSequence, {64512}}}};
   a->next_hop = *IpAddress::parse(nh);
-  if (med) a->med = med;
+  if (med != 0) a->med = med;
   return a;
 }
 
@@ -36,7 +36,7 @@ TEST(UpdatePacker, ManyIpv4PrefixesSplitAcrossFullMessages) {
   for (uint32_t i = 0; i < 3000; ++i) {
     uint8_t addr[4] = {10, static_cast<uint8_t>(i >> 8), static_cast<uint8_t>(i), 0};
     Prefix4 p = Prefix4::make(addr, 24);
-    packer.announce(p, i % 2 ? a : b);
+    packer.announce(p, i % 2 != 0 ? a : b);
     sent.push_back(p);
   }
   for (uint32_t i = 0; i < 1200; ++i) {

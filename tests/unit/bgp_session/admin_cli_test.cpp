@@ -85,7 +85,8 @@ class AdminCli : public ::testing::Test {
 };
 
 TEST_F(AdminCli, NeighborsTableShowsEachPeerWithItsState) {
-  std::string out, err;
+  std::string out;
+  std::string err;
   ASSERT_EQ(cli({"neighbors"}, out, err), 0) << err;
   EXPECT_THAT(out, HasSubstr("Peer"));
   EXPECT_THAT(out, HasSubstr("#Received"));
@@ -96,7 +97,8 @@ TEST_F(AdminCli, NeighborsTableShowsEachPeerWithItsState) {
 }
 
 TEST_F(AdminCli, RibTableShowsOriginatedPathsPerFamily) {
-  std::string out, err;
+  std::string out;
+  std::string err;
   ASSERT_EQ(cli({"rib"}, out, err), 0) << err;
   EXPECT_THAT(out, HasSubstr("*> 10.244.0.0/24"));
   EXPECT_THAT(out, HasSubstr("{Communities: 64512:5}"));
@@ -107,14 +109,16 @@ TEST_F(AdminCli, RibTableShowsOriginatedPathsPerFamily) {
 }
 
 TEST_F(AdminCli, SummaryCountsDestinations) {
-  std::string out, err;
+  std::string out;
+  std::string err;
   ASSERT_EQ(cli({"rib", "summary"}, out, err), 0) << err;
   EXPECT_THAT(out, HasSubstr("Table ipv4-unicast\nDestination: 1"));
   EXPECT_THAT(out, HasSubstr("Table ipv6-unicast\nDestination: 1"));
 }
 
 TEST_F(AdminCli, JsonOutputIsTheSpeakersAnswer) {
-  std::string out, err;
+  std::string out;
+  std::string err;
   ASSERT_EQ(cli({"--json", "neighbors"}, out, err), 0) << err;
   EXPECT_THAT(out, HasSubstr("\"address\":\"10.0.0.2\""));
   EXPECT_THAT(out, HasSubstr("\"state\":\"active\""));
@@ -124,7 +128,8 @@ TEST_F(AdminCli, JsonOutputIsTheSpeakersAnswer) {
 }
 
 TEST_F(AdminCli, UsageErrorsExitTwo) {
-  std::string out, err;
+  std::string out;
+  std::string err;
   EXPECT_EQ(cli({}, out, err), 2);
   EXPECT_THAT(err, HasSubstr("missing command"));
   EXPECT_EQ(cli({"frobnicate"}, out, err), 2);
@@ -135,14 +140,16 @@ TEST_F(AdminCli, UsageErrorsExitTwo) {
 
 TEST_F(AdminCli, HelpAndUsageEndWithANewline) {
   for (const char* flag : {"--help", "-h", "help"}) {
-    std::string out, err;
+    std::string out;
+    std::string err;
     EXPECT_EQ(cli({flag}, out, err), 0) << flag;
     EXPECT_THAT(out, HasSubstr("Usage: kube-router bgp")) << flag;
     ASSERT_FALSE(out.empty()) << flag;
     EXPECT_EQ(out.back(), '\n') << flag;
     EXPECT_EQ(err, "") << flag;
   }
-  std::string out, err;
+  std::string out;
+  std::string err;
   ASSERT_EQ(cli({"frobnicate"}, out, err), 2);
   ASSERT_FALSE(err.empty());
   EXPECT_EQ(err.back(), '\n');
@@ -150,7 +157,8 @@ TEST_F(AdminCli, HelpAndUsageEndWithANewline) {
 
 TEST_F(AdminCli, UnreachableSpeakerExitsOneWithThePath) {
   std::vector<const char*> args{"--socket", "/nonexistent/bgp.sock", "neighbors"};
-  std::ostringstream o, e;
+  std::ostringstream o;
+  std::ostringstream e;
   EXPECT_EQ(run_bgp_cli(std::span<const char* const>(args.data(), args.size()), o, e), 1);
   EXPECT_THAT(e.str(), HasSubstr("cannot reach the BGP speaker at /nonexistent/bgp.sock"));
 }

@@ -68,7 +68,7 @@ class FakeFsmIo : public FsmIo {
 
 class RecordingListener : public FsmListener {
  public:
-  void state_changed(SessionState, SessionState to) override { states.push_back(to); }
+  void state_changed(SessionState /*from*/, SessionState to) override { states.push_back(to); }
   void established(const Negotiated& n) override { negotiated.push_back(n); }
   void update_received(UpdateMessage&& u) override { updates.push_back(std::move(u)); }
   void route_refresh_received(Family f) override { refreshes.push_back(f); }

@@ -352,7 +352,7 @@ TEST_F(FsmTest, RefusesConnectionsWhenIdleOnWrongLocalAddressOrEstablished) {
 class FsmCollisionTest : public FsmTest {
  protected:
   void both_connections(SessionConfig c = base_config()) {
-    make(c);
+    make(std::move(c));
     out = connect_out();
     in = fsm->reserve_id();
     ASSERT_TRUE(fsm->accept(in, incoming_endpoints()));

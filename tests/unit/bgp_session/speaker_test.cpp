@@ -55,7 +55,7 @@ class TwoSpeakers : public ::testing::Test {
     c.graceful_restart = gr;
     return c;
   }
-  PeerConfig peer(const char* address, uint16_t port, const char* local, uint32_t asn) {
+  static PeerConfig peer(const char* address, uint16_t port, const char* local, uint32_t asn) {
     PeerConfig p;
     p.address = ip(address);
     p.port = port;
@@ -76,7 +76,7 @@ class TwoSpeakers : public ::testing::Test {
     ASSERT_EQ(b->start(), "");
     b->subscribe_best_paths([this](const auto& events) { b_best.apply(events); });
   }
-  uint16_t port_of(const Speaker& s) { return s.listening().at(0).second; }
+  static uint16_t port_of(const Speaker& s) { return s.listening().at(0).second; }
   // Both speakers up and peered with each other.
   void peer_both() {
     start_a();

@@ -12,7 +12,6 @@ namespace kr::k8s {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 
 boost::json::object json_object(std::string_view text) {
   return boost::json::parse(text).as_object();

@@ -18,7 +18,7 @@ TEST(Interned, EqualTextSharesOneEntryThatGoesWithTheLastHandle) {
     EXPECT_EQ(a, b);
     EXPECT_EQ(a.view().data(), b.view().data());  // one copy of the text
     EXPECT_EQ(Interned::live_count(), before + 1);
-    Interned c = a;
+    Interned c = a;  // NOLINT(performance-unnecessary-copy-initialization): the copy is tested
     Interned d = std::move(b);
     EXPECT_TRUE(b.empty());  // NOLINT(bugprone-use-after-move): moved-from is the empty string
     EXPECT_EQ(c, d);
@@ -38,11 +38,12 @@ TEST(Interned, EmptyAndOrdering) {
 TEST(Interned, ConcurrentCopiesAndReleasesKeepCountsRight) {
   const size_t before = Interned::live_count();
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([] {
       for (int i = 0; i < 20000; ++i) {
         Interned a("shared-" + std::to_string(i % 7));
-        Interned b = a;
+        Interned b = a;  // NOLINT(performance-unnecessary-copy-initialization): as above
         Interned c("shared-" + std::to_string(i % 7));
         EXPECT_EQ(b, c);
       }

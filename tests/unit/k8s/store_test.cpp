@@ -32,6 +32,7 @@ std::shared_ptr<const EndpointSlice> slice(const std::string& ns, const std::str
 
 std::vector<std::string> keys(const std::vector<std::shared_ptr<const Pod>>& v) {
   std::vector<std::string> out;
+  out.reserve(v.size());
   for (const auto& p : v) {
     out.push_back(p->meta.key());
   }

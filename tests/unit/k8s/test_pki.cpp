@@ -31,7 +31,7 @@ Cert new_cert(const char* cn, EVP_PKEY* key, X509* issuer, EVP_PKEY* issuer_key,
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn),
                              -1, -1, 0);
-  X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name);
+  X509_set_issuer_name(cert.get(), issuer != nullptr ? X509_get_subject_name(issuer) : name);
   if (X509_sign(cert.get(), issuer_key, EVP_sha256()) == 0) {
     throw std::runtime_error("X509_sign failed");
   }
@@ -43,7 +43,7 @@ std::string pem(X509* cert) {
   PEM_write_bio_X509(bio.get(), cert);
   char* data = nullptr;
   const long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(n));
+  return {data, static_cast<size_t>(n)};
 }
 
 std::string pem(EVP_PKEY* key) {
@@ -51,7 +51,7 @@ std::string pem(EVP_PKEY* key) {
   PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
   char* data = nullptr;
   const long n = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<size_t>(n));
+  return {data, static_cast<size_t>(n)};
 }
 
 }  // namespace

@@ -132,7 +132,8 @@ TEST(CapturedReplies, TruncatedCopiesAreNeverReadPastTheirEnd) {
   for (auto hex : {kServiceReply, kDestinationReply, kConfigReply, kRouteReply, kRuleReply}) {
     auto full = from_hex(hex);
     for (std::size_t length = sizeof(nlmsghdr); length < full.size(); ++length) {
-      std::vector<std::uint8_t> cut(full.begin(), full.begin() + length);
+      std::vector<std::uint8_t> cut(full.begin(),
+                                    full.begin() + static_cast<std::ptrdiff_t>(length));
       reinterpret_cast<nlmsghdr*>(cut.data())->nlmsg_len = static_cast<std::uint32_t>(length);
       (void)ipvs::parse_service(header(cut));
       (void)ipvs::parse_destination(header(cut), AF_INET);

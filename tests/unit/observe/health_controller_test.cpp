@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 class HealthControllerTest : public ::testing::Test {
  protected:
   HealthController make(HealthConfig config) {
-    return HealthController(io_, config, [this] { return now_; });
+    return {io_, config, [this] { return now_; }};
   }
   void advance(std::chrono::steady_clock::duration by) { now_ += by; }
 

@@ -72,7 +72,7 @@ TEST(ProcessMetrics, CollectorReportsThisProcess) {
             value_of(families, "process_resident_memory_bytes"));
   EXPECT_GE(value_of(families, "process_cpu_seconds_total"), 0);
   const double start = value_of(families, "process_start_time_seconds");
-  const double now = static_cast<double>(std::time(nullptr));
+  const auto now = static_cast<double>(std::time(nullptr));
   EXPECT_GT(start, now - 24 * 3600) << "this test process started recently";
   EXPECT_LE(start, now + 1);
 }

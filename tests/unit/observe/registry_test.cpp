@@ -26,6 +26,7 @@ const FamilySnapshot* find_family(const std::vector<FamilySnapshot>& families,
 
 std::vector<std::string> names_of(const std::vector<FamilySnapshot>& families) {
   std::vector<std::string> out;
+  out.reserve(families.size());
   for (const auto& family : families) {
     out.push_back(family.name);
   }
@@ -251,6 +252,7 @@ TEST(Registry, ConcurrentUpdatesAreNotLost) {
   constexpr int kThreads = 4;
   constexpr int kIterations = 20000;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kIterations; ++i) {
