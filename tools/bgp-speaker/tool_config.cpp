@@ -61,8 +61,9 @@ std::vector<uint32_t> communities(const YAML::Node& n, const std::string& where)
   if (!n.IsSequence()) fail(where, "must be a list");
   for (const auto& c : n) {
     auto v = parse_community(c.Scalar());
-    if (!v)
+    if (!v) {
       fail(where, "\"" + c.Scalar() + "\" is not a community (A:B, number or well-known name)");
+    }
     out.push_back(*v);
   }
   return out;
@@ -113,8 +114,9 @@ Neighbor neighbor(const YAML::Node& n, const std::string& where) {
   if (n["port"]) p.port = number<uint16_t>(n["port"], at + ".port", 65535);
   if (n["local_address"]) p.local_address = address(n["local_address"], at + ".local_address");
   if (n["password"]) p.password = n["password"].Scalar();
-  if (n["multihop_ttl"])
+  if (n["multihop_ttl"]) {
     p.multihop_ttl = number<uint8_t>(n["multihop_ttl"], at + ".multihop_ttl", 255);
+  }
   if (n["hold_time"]) p.hold_time = number<uint16_t>(n["hold_time"], at + ".hold_time", 65535);
   if (n["connect_retry"]) {
     p.connect_retry =
@@ -159,8 +161,9 @@ ToolConfig parse(const YAML::Node& root) {
     if (!l.IsSequence()) fail("listen_addresses", "must be a list");
     for (const auto& a : l) s.listen_addresses.push_back(address(a, "listen_addresses"));
   }
-  if (root["listen_port"])
+  if (root["listen_port"]) {
     s.listen_port = number<uint16_t>(root["listen_port"], "listen_port", 65535);
+  }
   c.admin_socket = root["admin_socket"] ? root["admin_socket"].Scalar() : admin::kDefaultSocketPath;
   s.hostname = root["hostname"] ? root["hostname"].Scalar() : "";
   if (root["cluster_id"]) {
@@ -170,8 +173,9 @@ ToolConfig parse(const YAML::Node& root) {
   }
   if (const auto gr = root["graceful_restart"]) {
     check_keys(gr, "graceful_restart", {"enabled", "restart_time", "deferral_time"});
-    if (gr["enabled"])
+    if (gr["enabled"]) {
       s.graceful_restart.enabled = boolean(gr["enabled"], "graceful_restart.enabled");
+    }
     if (gr["restart_time"]) {
       s.graceful_restart.restart_time =
           number<uint16_t>(gr["restart_time"], "graceful_restart.restart_time", 4095);
@@ -215,8 +219,9 @@ std::optional<uint32_t> parse_community(const std::string& text) {
   auto parse_u = [](std::string_view s, uint64_t max) -> std::optional<uint64_t> {
     uint64_t v = 0;
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v > max)
+    if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v > max) {
       return std::nullopt;
+    }
     return v;
   };
   const auto colon = text.find(':');

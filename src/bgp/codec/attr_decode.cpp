@@ -300,9 +300,10 @@ std::optional<Notification> decode_path_attributes(ByteSpan field, const CodecOp
       continue;
     }
     if (!flags_valid(type, flags)) {
-      if (is_mp)
+      if (is_mp) {
         return make_error(err::kUpdate, err::kAttributeFlagsError,
                           Bytes(whole.begin(), whole.end()));
+      }
       out.record(action_for(type), err::kAttributeFlagsError, Bytes(whole.begin(), whole.end()),
                  "bad flags on path attribute " + std::to_string(type));
       continue;

@@ -78,8 +78,9 @@ void encode_attributes_before_mp(const PathAttributes& a, const CodecOptions& op
   if (!a.communities.empty()) {
     put_u32_list_attr(out, kOptTransitive, AttrType::kCommunities, a.communities);
   }
-  if (a.originator_id)
+  if (a.originator_id) {
     put_u32_attr(out, kOptNonTransitive, AttrType::kOriginatorId, *a.originator_id);
+  }
   if (!a.cluster_list.empty()) {
     put_u32_list_attr(out, kOptNonTransitive, AttrType::kClusterList, a.cluster_list);
   }

@@ -171,8 +171,9 @@ bool decode_capabilities(ByteSpan param_value, Capabilities& caps) {
       }
       // Informational capabilities: a malformed one is ignored, not fatal.
       case CapabilityCode::kExtendedNextHop:
-        if (!decode_extended_next_hop(v, caps))
+        if (!decode_extended_next_hop(v, caps)) {
           caps.other.push_back({code, Bytes(v.begin(), v.end())});
+        }
         break;
       case CapabilityCode::kHostname:
         if (!decode_hostname(v, caps)) caps.other.push_back({code, Bytes(v.begin(), v.end())});

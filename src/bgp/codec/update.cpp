@@ -66,8 +66,9 @@ DecodeResult<UpdateMessage> decode_update_body(ByteSpan body, const CodecOptions
   detail::AttrDecodeResult d;
   if (auto reset = detail::decode_path_attributes(attrs_field, opts, d)) return *reset;
   // RFC 7606 §5.3: an unparsable NLRI field forces a session reset.
-  if (!decode_prefixes(r.rest(), u.nlri))
+  if (!decode_prefixes(r.rest(), u.nlri)) {
     return make_error(err::kUpdate, err::kInvalidNetworkField);
+  }
   // An attribute overran the field: NLRI hidden behind it could not be found.
   // Treat-as-withdraw is only sound when the reachability we did find is all
   // there is; with nothing found, reset (RFC 7606 §5.3, last paragraph).

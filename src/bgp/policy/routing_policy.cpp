@@ -10,8 +10,9 @@ std::optional<std::string> index_sets(const std::vector<Set>& sets, const char* 
                                       std::map<std::string, const Set*>& out) {
   for (const Set& s : sets) {
     if (s.name().empty()) return fmt::format("{} set with an empty name", kind);
-    if (!out.emplace(s.name(), &s).second)
+    if (!out.emplace(s.name(), &s).second) {
       return fmt::format("duplicate {} set \"{}\"", kind, s.name());
+    }
   }
   return std::nullopt;
 }

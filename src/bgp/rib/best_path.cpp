@@ -57,8 +57,9 @@ bool better_path(const Candidate& a, const Candidate& b) {
     c = prefer_lower(static_cast<int>(x.origin.value_or(Origin::kIncomplete)),
                      static_cast<int>(y.origin.value_or(Origin::kIncomplete)));
   }
-  if (c == 0 && neighbour_as(x) == neighbour_as(y))
+  if (c == 0 && neighbour_as(x) == neighbour_as(y)) {
     c = prefer_lower(x.med.value_or(0), y.med.value_or(0));
+  }
   if (c == 0) c = prefer_higher(a.source.external, b.source.external);
   if (c == 0) c = prefer_lower(identifier(a), identifier(b));
   if (c == 0) c = prefer_lower(a.age, b.age);

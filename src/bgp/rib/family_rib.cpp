@@ -208,8 +208,9 @@ template <class P>
 void FamilyRib<P>::drop_adj_out(PeerId target) {
   auto it = adj_out_.find(target);
   if (it == adj_out_.end()) return;
-  for (std::size_t pos = 0; pos < it->second.size(); ++pos)
+  for (std::size_t pos = 0; pos < it->second.size(); ++pos) {
     ctx_.attrs.release(it->second.value(pos));
+  }
   adj_out_.erase(it);
 }
 
@@ -300,8 +301,9 @@ std::vector<PathEntry> FamilyRib<P>::paths(const P& prefix) const {
   std::vector<PathEntry> out;
   const std::size_t pos = dests_.find(prefix);
   if (pos == dests_.npos) return out;
-  for (std::size_t i = 0; i < dests_.path_count(pos); ++i)
+  for (std::size_t i = 0; i < dests_.path_count(pos); ++i) {
     out.push_back(entry(dests_.path(pos, i)));
+  }
   return out;
 }
 

@@ -49,8 +49,9 @@ class PrefixTable {
   // Position of `key`, appending it with a value-initialised V when absent;
   // `.second` tells whether it was appended.
   std::pair<std::size_t, bool> find_or_insert(const K& key) {
-    if ((keys_.size() + 1) * 5 > buckets_.size() * 4)
+    if ((keys_.size() + 1) * 5 > buckets_.size() * 4) {
       rehash(std::max<std::size_t>(16, buckets_.size() * 2));
+    }
     const uint32_t h = hash_of(key);
     std::size_t b = h & mask_;
     for (;; b = (b + 1) & mask_) {

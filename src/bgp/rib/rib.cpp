@@ -157,10 +157,12 @@ void Rib::receive(PeerId from, const UpdateMessage& u, RibChanges& ch) {
   if (v4) m.announce_all(m.v4, from, u.withdrawn, nullptr, true, ch);
   if (u.mp_unreach && u.mp_unreach->supported) {
     const Family f = u.mp_unreach->family;
-    if (f.is_ipv4_unicast() && v4)
+    if (f.is_ipv4_unicast() && v4) {
       m.announce_all(m.v4, from, u.mp_unreach->withdrawn4, nullptr, true, ch);
-    if (f.is_ipv6_unicast() && v6)
+    }
+    if (f.is_ipv6_unicast() && v6) {
       m.announce_all(m.v6, from, u.mp_unreach->withdrawn6, nullptr, true, ch);
+    }
   }
   if (v4 && !u.nlri.empty()) {
     AttrSetPtr attrs = withdraw_all ? nullptr : m.ctx.interner.intern(u.attrs);

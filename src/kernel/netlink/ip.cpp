@@ -58,8 +58,9 @@ std::optional<IpPrefix> IpPrefix::parse(std::string_view text) {
   auto address = IpAddress::parse(text.substr(0, slash));
   if (!address) return std::nullopt;
   unsigned max_length = address->size() * 8;
-  if (slash == std::string_view::npos)
+  if (slash == std::string_view::npos) {
     return IpPrefix{*address, static_cast<std::uint8_t>(max_length)};
+  }
   auto digits = text.substr(slash + 1);
   unsigned length = 0;
   auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), length);

@@ -41,8 +41,9 @@ std::optional<std::string> read(std::string_view name) {
 void write(std::string_view name, std::string_view value) {
   std::string path = path_of(name);
   int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (fd < 0) {
     throw std::system_error(errno, std::generic_category(), "sysctl " + std::string(name));
+  }
   std::string line = std::string(value) + "\n";
   ssize_t written = ::write(fd, line.data(), line.size());
   int error = errno;
