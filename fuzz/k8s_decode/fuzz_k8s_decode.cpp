@@ -71,9 +71,10 @@ void decode_lines(std::string_view input) {
 // Bad objects are logged by design; at fuzzing rates that would bury libFuzzer's own report, so
 // this binary's log goes nowhere (it is linked instead of src/base/log.cpp).
 namespace kr::log {
-void set_verbosity(int) {}
+void set_verbosity(int /*level*/) {}
 int verbosity() { return 0; }
-void write(Severity, const char*, int, std::string_view) {}
+void write(Severity /*severity*/, const char* /*file*/, int /*line*/,
+           std::string_view /*message*/) {}
 }  // namespace kr::log
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
