@@ -1,7 +1,6 @@
 #include "bird_peer.h"
 
-#include <signal.h>
-
+#include <csignal>
 #include <sstream>
 #include <stdexcept>
 
@@ -11,7 +10,7 @@
 namespace kr::test {
 namespace {
 
-std::string trim(std::string s) {
+std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
   const auto e = s.find_last_not_of(" \t\r");
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);

@@ -1,8 +1,7 @@
 #include "frr_peer.h"
 
-#include <signal.h>
-
 #include <boost/json/parse.hpp>
+#include <csignal>
 #include <stdexcept>
 
 #include "support/run.h"

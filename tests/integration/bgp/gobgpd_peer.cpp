@@ -1,9 +1,9 @@
 #include "gobgpd_peer.h"
 
 #include <fmt/format.h>
-#include <signal.h>
 
 #include <boost/json/parse.hpp>
+#include <csignal>
 #include <stdexcept>
 
 #include "support/run.h"
@@ -18,7 +18,7 @@ std::string toml(const GobgpConfig& c) {
   if (!c.listen_addresses.empty()) {
     t += "  local-address-list = [";
     for (size_t i = 0; i < c.listen_addresses.size(); ++i) {
-      t += fmt::format("{}\"{}\"", i ? ", " : "", c.listen_addresses[i]);
+      t += fmt::format("{}\"{}\"", i != 0 ? ", " : "", c.listen_addresses[i]);
     }
     t += "]\n";
   }
@@ -59,9 +59,10 @@ std::string toml(const GobgpConfig& c) {
           "  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n"
           "      afi-safi-name = \"{}\"\n",
           name);
-      if (n.graceful_restart)
+      if (n.graceful_restart) {
         t += "    [neighbors.afi-safis.mp-graceful-restart.config]\n"
              "      enabled = true\n";
+      }
     };
     if (n.ipv4) family("ipv4-unicast");
     if (n.ipv6) family("ipv6-unicast");

@@ -46,7 +46,8 @@ neighbors:
 
   c1.announce("10.51.0.0/24", "10.0.1.2");
   c2.announce("10.52.0.0/24", "10.0.2.2");
-  SeenRib at_c2, at_c1;
+  SeenRib at_c2;
+  SeenRib at_c1;
   ASSERT_TRUE(
       wait_until([&] { return (at_c2 = c2.rib("ipv4")).contains("10.51.0.0/24"); }, kRouteWait))
       << ours.log();

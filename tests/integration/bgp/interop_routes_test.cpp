@@ -44,7 +44,8 @@ TEST_F(InteropTest, GobgpdEbgpOverIpv4ExchangesBothFamilies) {
       << ours.log() << peer.log();
 
   // Ours → gobgpd: eBGP path with the export actions applied.
-  SeenRib v4, v6;
+  SeenRib v4;
+  SeenRib v6;
   ASSERT_TRUE(
       wait_until([&] { return (v4 = peer.rib("ipv4")).contains("10.244.0.0/24"); }, kRouteWait));
   EXPECT_THAT(v4["10.244.0.0/24"].as_path, ElementsAre(64999u, 64999u, 64512u));
@@ -58,7 +59,8 @@ TEST_F(InteropTest, GobgpdEbgpOverIpv4ExchangesBothFamilies) {
   // gobgpd → ours.
   peer.announce("10.50.0.0/24", "10.0.0.2", {"65000:9"});
   peer.announce("2001:db8:50::/64", "fd00::2", {"65000:10"});
-  SeenRib got4, got6;
+  SeenRib got4;
+  SeenRib got6;
   ASSERT_TRUE(
       wait_until([&] { return (got4 = ours.rib("ipv4")).contains("10.50.0.0/24"); }, kRouteWait));
   EXPECT_THAT(got4["10.50.0.0/24"].as_path, ElementsAre(65000u));
@@ -105,7 +107,8 @@ TEST_F(InteropTest, BirdIbgpOverIpv6ExchangesBothFamilies) {
       << ours.log() << bird.log();
   EXPECT_EQ(bird.bgp_state("ours"), "Established");
 
-  SeenRib v4, v6;
+  SeenRib v4;
+  SeenRib v6;
   ASSERT_TRUE(
       wait_until([&] { return (v4 = bird.rib("master4")).contains("10.244.0.0/24"); }, kRouteWait));
   // iBGP: no local AS added, the prepend policy still applies.
@@ -116,7 +119,8 @@ TEST_F(InteropTest, BirdIbgpOverIpv6ExchangesBothFamilies) {
                          kRouteWait));
   EXPECT_EQ(v6["2001:db8:42::/64"].next_hop, "fd00::1");
 
-  SeenRib got4, got6;
+  SeenRib got4;
+  SeenRib got6;
   ASSERT_TRUE(
       wait_until([&] { return (got4 = ours.rib("ipv4")).contains("10.60.0.0/24"); }, kRouteWait));
   EXPECT_EQ(got4["10.60.0.0/24"].next_hop, "10.0.0.2");

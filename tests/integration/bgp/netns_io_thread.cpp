@@ -9,6 +9,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "base/errno_text.h"
+
 namespace kr::test {
 
 NetnsIoThread::NetnsIoThread(const std::string& netns) {
@@ -18,7 +20,7 @@ NetnsIoThread::NetnsIoThread(const std::string& netns) {
     const std::string path = "/var/run/netns/" + netns;
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0 || setns(fd, CLONE_NEWNET) != 0) {
-      entered.set_value("entering network namespace " + netns + ": " + std::strerror(errno));
+      entered.set_value("entering network namespace " + netns + ": " + kr::errno_text(errno));
       if (fd >= 0) ::close(fd);
       return;
     }

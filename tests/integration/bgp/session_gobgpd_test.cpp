@@ -4,8 +4,8 @@
 // speaker-level tests cover the RIB on top.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 
+#include <csignal>
 #include <mutex>
 
 #include "bgp/session/session.h"
@@ -28,7 +28,6 @@ using bgp::session::Session;
 using bgp::session::SessionConfig;
 using bgp::session::SessionState;
 using std::chrono::seconds;
-using ::testing::Contains;
 using ::testing::ElementsAre;
 
 #define REQUIRE_GOBGP() KR_REQUIRE_ROOT_AND_TOOLS("ip", "gobgpd", "gobgp")
@@ -38,7 +37,7 @@ IpAddress ip(const std::string& text) { return IpAddress::parse(text).value(); }
 // Everything the session reports, readable from the test thread.
 class Recorder : public bgp::session::FsmListener {
  public:
-  void state_changed(SessionState, SessionState) override {}
+  void state_changed(SessionState /*from*/, SessionState /*to*/) override {}
   void established(const Negotiated& n) override {
     std::lock_guard lock(mu_);
     negotiated_ = n;
@@ -47,7 +46,7 @@ class Recorder : public bgp::session::FsmListener {
     std::lock_guard lock(mu_);
     updates_.push_back(std::move(u));
   }
-  void route_refresh_received(bgp::Family) override {}
+  void route_refresh_received(bgp::Family /*family*/) override {}
   void down(const DownInfo& info) override {
     std::lock_guard lock(mu_);
     downs_.push_back(info);
@@ -103,7 +102,7 @@ class SessionWithGobgpd : public ::testing::Test {
     loop_.reset();
   }
 
-  SessionConfig config(const std::string& peer, const std::string& local, uint32_t peer_as) {
+  static SessionConfig config(const std::string& peer, const std::string& local, uint32_t peer_as) {
     SessionConfig c;
     c.peer_address = ip(peer);
     c.local_address = ip(local);

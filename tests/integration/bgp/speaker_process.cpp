@@ -1,9 +1,8 @@
 #include "speaker_process.h"
 
-#include <signal.h>
-
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <csignal>
 #include <stdexcept>
 
 #include "bgp/admin/admin_client.h"

@@ -14,7 +14,6 @@
 namespace kr::test {
 namespace {
 
-using netlink::Address;
 using netlink::Addresses;
 using netlink::IpAddress;
 using netlink::IpPrefix;
@@ -51,7 +50,7 @@ class RoutesTest : public NetnsTest {
     Addresses(route_socket()).add({eth0_, IpPrefix::must_parse("10.0.1.10/24"), Scope::kUniverse});
   }
 
-  Route pod_route(const char* destination, const char* gateway, std::uint32_t table) const {
+  static Route pod_route(const char* destination, const char* gateway, std::uint32_t table) {
     Route route;
     route.destination = IpPrefix::must_parse(destination);
     route.gateway = IpAddress::must_parse(gateway);

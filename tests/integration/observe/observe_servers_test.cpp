@@ -16,6 +16,7 @@
 #include <future>
 #include <thread>
 
+#include "base/errno_text.h"
 #include "http_client.h"
 #include "observe/build_info.h"
 #include "observe/health_controller.h"
@@ -137,7 +138,7 @@ TEST_F(ObserveServers, HealthPortZeroServesNothing) {
 }
 
 std::string write_temp_file(const std::string& content) {
-  const std::string path =
+  std::string path =
       ::testing::TempDir() + "observe_metrics_" + std::to_string(::getpid()) + ".prom";
   std::ofstream(path, std::ios::binary) << content;
   return path;
@@ -213,7 +214,7 @@ TEST_F(ObserveServers, KeepAliveServesSeveralRequestsOnOneConnection) {
   run_io();
 
   RawConnection connection(server.port());
-  ASSERT_TRUE(connection.connected()) << std::strerror(connection.connect_errno());
+  ASSERT_TRUE(connection.connected()) << kr::errno_text(connection.connect_errno());
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(connection.send_all("GET /healthz HTTP/1.1\r\nHost: node\r\n\r\n"));
     const auto response = connection.read_response();
