@@ -39,7 +39,7 @@ ValidationError validate_holdtime(const Config& config) {
 
 ValidationError validate_overlay(const Config& config) {
   if (config.overlay_encap != "ipip" && config.overlay_encap != "fou") {
-    return fmt::format("invalid --overlay-encap \"{}\": must be \"ipip\" or \"fou\"",
+    return fmt::format(R"(invalid --overlay-encap "{}": must be "ipip" or "fou")",
                        config.overlay_encap);
   }
   // Checked whatever the encapsulation, as upstream does.
