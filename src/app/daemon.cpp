@@ -18,8 +18,8 @@
 #include "app/shutdown_signals.h"
 #include "app/version.h"
 #include "base/log.h"
+#include "go/duration.h"
 #include "k8s/client.h"
-#include "k8s/go_duration.h"
 #include "k8s/informer_set.h"
 #include "observe/build_info.h"
 #include "observe/health_controller.h"
@@ -162,8 +162,8 @@ class Daemon {
     const auto deadline = std::chrono::steady_clock::now() + config_.cache_sync_timeout;
     while (!informers_.has_synced()) {
       if (std::chrono::steady_clock::now() >= deadline) {
-        return "failed to synchronize cache: " +
-               k8s::format_go_duration(config_.cache_sync_timeout) + " timeout";
+        return "failed to synchronize cache: " + go::format_duration(config_.cache_sync_timeout) +
+               " timeout";
       }
       if (wait_for_shutdown_signal(100ms)) {
         interrupted_ = true;

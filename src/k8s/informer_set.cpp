@@ -1,7 +1,7 @@
 #include "k8s/informer_set.h"
 
+#include "go/duration.h"
 #include "k8s/client.h"
-#include "k8s/go_duration.h"
 #include "k8s/reflector.h"
 #include "k8s/resources.h"
 
@@ -63,7 +63,7 @@ std::optional<std::string> InformerSet::wait_for_sync(std::chrono::nanoseconds t
       sync_state_->cv.wait_for(lock, timeout, [this] { return has_synced(); })) {
     return std::nullopt;
   }
-  return "failed to synchronize cache: " + format_go_duration(timeout) + " timeout";
+  return "failed to synchronize cache: " + go::format_duration(timeout) + " timeout";
 }
 
 }  // namespace kr::k8s

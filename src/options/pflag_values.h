@@ -28,7 +28,7 @@ class Value {
 
 std::unique_ptr<Value> bool_value(bool* target);
 std::unique_ptr<Value> string_value(std::string* target);
-// Go duration syntax (see go_duration.h).
+// Go duration syntax (see go/duration.h).
 std::unique_ptr<Value> duration_value(std::chrono::nanoseconds* target);
 // Unsigned integers: Go base detection (0x, 0o, 0b, leading 0, "_"), range
 // checked against the width; "uint" is 64 bits.

@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "k8s/go_duration.h"
-
 namespace kr::k8s {
 namespace {
 
@@ -34,20 +32,6 @@ TEST(Rfc3339, FormatsMicroTimeAndRoundTrips) {
   const auto t = *parse_rfc3339("1999-12-31T23:59:59.000042Z");
   EXPECT_EQ(format_micro_time(t), "1999-12-31T23:59:59.000042Z");
   EXPECT_EQ(parse_rfc3339(format_micro_time(t)), t);
-}
-
-TEST(GoDuration, MatchesGoFormatting) {
-  using namespace std::chrono;
-  EXPECT_EQ(format_go_duration(minutes(1)), "1m0s");
-  EXPECT_EQ(format_go_duration(seconds(30)), "30s");
-  EXPECT_EQ(format_go_duration(milliseconds(1500)), "1.5s");
-  EXPECT_EQ(format_go_duration(milliseconds(300)), "300ms");
-  EXPECT_EQ(format_go_duration(hours(2) + minutes(45)), "2h45m0s");
-  EXPECT_EQ(format_go_duration(nanoseconds(0)), "0s");
-  EXPECT_EQ(format_go_duration(-seconds(5)), "-5s");
-  EXPECT_EQ(format_go_duration(microseconds(1500)), "1.5ms");
-  EXPECT_EQ(format_go_duration(nanoseconds(1500)), "1.5µs");
-  EXPECT_EQ(format_go_duration(nanoseconds(12)), "12ns");
 }
 
 }  // namespace
