@@ -6,6 +6,7 @@
 #                           CNI plugins, BGP daemons, kubectl, the lab)
 #   3. kernel VM tests     (qemu with Debian's kernel: IPVS, dummy, ipip, fou)
 #   4. fuzzers for a bounded time (clang libFuzzer)
+# after a clang-format check of every tracked C++ file (scripts/lint.sh).
 # Tiers 1-3 run on one build instrumented with AddressSanitizer and
 # UndefinedBehaviorSanitizer (one build instead of two keeps CI well inside its
 # time budget on two cores); the benchmarks are compiled but not run.
@@ -32,6 +33,9 @@ status=0
 run_ctest() {  # label [parallel jobs]
   ctest --test-dir "$build" -L "$1" --output-on-failure --timeout 900 -j "${2:-$jobs}" || status=1
 }
+
+section "style (clang-format)"
+scripts/lint.sh || status=1
 
 section "build (gcc, ASan + UBSan)"
 # -g1: line tables for sanitizer reports, without the cost of full debug info.
