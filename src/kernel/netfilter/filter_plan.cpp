@@ -23,17 +23,39 @@ void append_rule(std::string& out, std::string_view verb, std::string_view chain
                  rule);
 }
 
+// Declares chain `name` and appends its rules: how a chain that does not exist yet is written.
+void append_new_chain(const std::string& name, const std::vector<std::string>& want, Sections& out,
+                      FilterPlan& plan) {
+  fmt::format_to(std::back_inserter(out.declarations), ":{} - [0:0]\n", name);
+  for (const std::string& rule : want) {
+    append_rule(out.body, "-A", name, rule);
+  }
+  plan.rule_lines += want.size();
+}
+
+// How many rules `have` and `want` share at their start and, after that, at their end.
+struct CommonEnds {
+  size_t prefix = 0;
+  size_t suffix = 0;
+};
+
+CommonEnds common_ends(const std::vector<std::string>& have, const std::vector<std::string>& want) {
+  const size_t limit = std::min(have.size(), want.size());
+  CommonEnds ends;
+  while (ends.prefix < limit && have[ends.prefix] == want[ends.prefix]) {
+    ++ends.prefix;
+  }
+  while (ends.suffix < limit - ends.prefix &&
+         have[have.size() - 1 - ends.suffix] == want[want.size() - 1 - ends.suffix]) {
+    ++ends.suffix;
+  }
+  return ends;
+}
+
 void plan_chain(const std::string& name, const std::vector<std::string>& want,
                 const FilterTable& current, Sections& out, FilterPlan& plan) {
-  const auto fill = [&] {
-    fmt::format_to(std::back_inserter(out.declarations), ":{} - [0:0]\n", name);
-    for (const std::string& rule : want) {
-      append_rule(out.body, "-A", name, rule);
-    }
-    plan.rule_lines += want.size();
-  };
   if (!current.has_chain(name)) {
-    fill();
+    append_new_chain(name, want, out, plan);
     ++plan.chains_created;
     return;
   }
@@ -41,20 +63,11 @@ void plan_chain(const std::string& name, const std::vector<std::string>& want,
   if (have == want) {
     return;
   }
-  const size_t limit = std::min(have.size(), want.size());
-  size_t prefix = 0;
-  while (prefix < limit && have[prefix] == want[prefix]) {
-    ++prefix;
-  }
-  size_t suffix = 0;
-  while (suffix < limit - prefix &&
-         have[have.size() - 1 - suffix] == want[want.size() - 1 - suffix]) {
-    ++suffix;
-  }
+  const auto [prefix, suffix] = common_ends(have, want);
   const size_t deletes = have.size() - prefix - suffix;
   const size_t inserts = want.size() - prefix - suffix;
   if (want.size() <= deletes + inserts) {
-    fill();
+    append_new_chain(name, want, out, plan);
     ++plan.chains_rewritten;
     return;
   }
@@ -149,11 +162,7 @@ std::optional<FilterPlan> plan_deferred(const DesiredFilter& desired, const Filt
   Sections now, later;
   for (const auto& [name, want] : desired.chains) {
     if (!current.has_chain(name)) {
-      fmt::format_to(std::back_inserter(now.declarations), ":{} - [0:0]\n", name);
-      for (const std::string& rule : want) {
-        append_rule(now.body, "-A", name, rule);
-      }
-      plan.rule_lines += want.size();
+      append_new_chain(name, want, now, plan);
       ++plan.chains_created;
       continue;
     }
@@ -161,16 +170,7 @@ std::optional<FilterPlan> plan_deferred(const DesiredFilter& desired, const Filt
     if (have == want) {
       continue;
     }
-    const size_t limit = std::min(have.size(), want.size());
-    size_t prefix = 0;
-    while (prefix < limit && have[prefix] == want[prefix]) {
-      ++prefix;
-    }
-    size_t suffix = 0;
-    while (suffix < limit - prefix &&
-           have[have.size() - 1 - suffix] == want[want.size() - 1 - suffix]) {
-      ++suffix;
-    }
+    const auto [prefix, suffix] = common_ends(have, want);
     ++plan.chains_edited;
     if (prefix + suffix == have.size()) {
       // Only additions: they go between the common prefix and suffix, as at once.
