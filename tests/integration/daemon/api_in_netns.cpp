@@ -71,6 +71,11 @@ void ApiInNetns::patch(const std::string& path, const std::string& patch_json) c
   ASSERT_EQ(answer.status, 200) << path << '\n' << answer.body;
 }
 
+void ApiInNetns::remove(const std::string& path) const {
+  const auto answer = retry_503([&] { return api_.remove(path); });
+  ASSERT_EQ(answer.status, 200) << path << '\n' << answer.body;
+}
+
 void ApiInNetns::create_node(const std::string& name, const std::string& internal_ip,
                              const std::string& pod_cidr) const {
   create(R"({"apiVersion":"v1","kind":"Node","metadata":{"name":")" + name +

@@ -32,6 +32,8 @@ class ApiInNetns {
   void create(const std::string& object_json) const;
   // Merge patch (RFC 7386) of the object at `path`; fails the test unless the answer is 200.
   void patch(const std::string& path, const std::string& patch_json) const;
+  // Deletes the object at `path`; fails the test unless the answer is 200.
+  void remove(const std::string& path) const;
 
   // A Node as the kubelet registers it: one InternalIP and a pod CIDR.
   void create_node(const std::string& name, const std::string& internal_ip,
