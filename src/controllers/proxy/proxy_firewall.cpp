@@ -72,7 +72,8 @@ netfilter::FilterTable parse_saved_table(std::string_view text, std::string_view
       const size_t space = rest.find(' ');
       const std::string chain(rest.substr(0, space));
       if (!out.has_chain(chain)) out.add_chain(chain);
-      out.rules[chain].emplace_back(space == std::string_view::npos ? "" : rest.substr(space + 1));
+      out.rules[chain].edit().emplace_back(
+          space == std::string_view::npos ? "" : rest.substr(space + 1));
     }
   }
   return out;
@@ -200,7 +201,7 @@ void NetfilterFirewall::sync_nat(Family family, const FamilyNodeState& node,
     restore(family, "nat", doc);
   }
   // What the table holds now, as far as our rules go (the others are kept as read).
-  auto& post = current.rules["POSTROUTING"];
+  auto& post = current.rules["POSTROUTING"].edit();
   std::erase_if(post, [&](const std::string& r) {
     return (is_masquerade_rule(r) && !contains(node.masquerade, r)) || r == hairpin_jump_rule();
   });

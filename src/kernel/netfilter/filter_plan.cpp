@@ -24,7 +24,7 @@ void append_rule(std::string& out, std::string_view verb, std::string_view chain
 }
 
 // Declares chain `name` and appends its rules: how a chain that does not exist yet is written.
-void append_new_chain(const std::string& name, const std::vector<std::string>& want, Sections& out,
+void append_new_chain(const std::string& name, const StringList& want, Sections& out,
                       FilterPlan& plan) {
   fmt::format_to(std::back_inserter(out.declarations), ":{} - [0:0]\n", name);
   for (const std::string& rule : want) {
@@ -52,14 +52,14 @@ CommonEnds common_ends(const std::vector<std::string>& have, const std::vector<s
   return ends;
 }
 
-void plan_chain(const std::string& name, const std::vector<std::string>& want,
-                const FilterTable& current, Sections& out, FilterPlan& plan) {
+void plan_chain(const std::string& name, const StringList& want, const FilterTable& current,
+                Sections& out, FilterPlan& plan) {
   if (!current.has_chain(name)) {
     append_new_chain(name, want, out, plan);
     ++plan.chains_created;
     return;
   }
-  const std::vector<std::string>& have = current.chain(name);
+  const StringList& have = current.chain(name);
   if (have == want) {
     return;
   }
@@ -166,7 +166,7 @@ std::optional<FilterPlan> plan_deferred(const DesiredFilter& desired, const Filt
       ++plan.chains_created;
       continue;
     }
-    const std::vector<std::string>& have = current.chain(name);
+    const StringList& have = current.chain(name);
     if (have == want) {
       continue;
     }
@@ -246,7 +246,7 @@ FilterTable expected_table(const DesiredFilter& desired) {
   FilterTable table;
   for (const PinnedRule& pin : desired.pinned) {
     table.add_chain(pin.chain);
-    auto& rules = table.rules[pin.chain];
+    auto& rules = table.rules[pin.chain].edit();
     rules.insert(rules.begin(), pin.rule);
   }
   for (const auto& [name, rules] : desired.chains) {

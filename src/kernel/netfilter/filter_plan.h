@@ -30,7 +30,7 @@ struct PinnedRule {
 
 // Everything one controller wants in one family's filter table.
 struct DesiredFilter {
-  std::map<std::string, std::vector<std::string>> chains;  // owned chain -> full content
+  std::map<std::string, StringList> chains;  // owned chain -> full content
   std::vector<PinnedRule> pinned;
 };
 

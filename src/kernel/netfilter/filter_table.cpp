@@ -2,13 +2,13 @@
 
 namespace kr::netfilter {
 
-const std::vector<std::string>& FilterTable::chain(std::string_view name) const {
-  static const std::vector<std::string> kEmpty;
+const StringList& FilterTable::chain(std::string_view name) const {
+  static const StringList kEmpty;
   const auto it = rules.find(std::string(name));
   return it == rules.end() ? kEmpty : it->second;
 }
 
-void FilterTable::add_chain(std::string name, std::vector<std::string> chain_rules) {
+void FilterTable::add_chain(std::string name, StringList chain_rules) {
   auto [it, inserted] = rules.try_emplace(name, std::move(chain_rules));
   if (inserted) {
     chain_names.push_back(std::move(name));
@@ -41,8 +41,8 @@ FilterTable parse_filter_save(std::string_view text) {
       const size_t space = line.find(' ');
       std::string chain(line.substr(0, space));
       table.add_chain(chain);
-      table.rules[chain].emplace_back(space == std::string_view::npos ? std::string_view()
-                                                                      : line.substr(space + 1));
+      table.rules[chain].edit().emplace_back(
+          space == std::string_view::npos ? std::string_view() : line.substr(space + 1));
     }
   }
   return table;

@@ -8,16 +8,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kernel/netfilter/string_list.h"
+
 namespace kr::netfilter {
 
 struct FilterTable {
-  std::vector<std::string> chain_names;  // every chain, built-in ones included
-  std::unordered_map<std::string, std::vector<std::string>> rules;  // by chain name
+  std::vector<std::string> chain_names;               // every chain, built-in ones included
+  std::unordered_map<std::string, StringList> rules;  // by chain name
 
   bool has_chain(std::string_view name) const { return rules.contains(std::string(name)); }
   // The chain's rules; empty for a missing chain.
-  const std::vector<std::string>& chain(std::string_view name) const;
-  void add_chain(std::string name, std::vector<std::string> chain_rules = {});
+  const StringList& chain(std::string_view name) const;
+  void add_chain(std::string name, StringList chain_rules = {});
 };
 
 // Parses the *filter section of iptables-save output; other tables, comments and counters are

@@ -84,11 +84,12 @@ IpsetTable parse_ipset_save(std::string_view text) {
         member += ' ';
         member += words[i];
       }
-      table[std::string(words[1])].members.push_back(std::move(member));
+      table[std::string(words[1])].members.edit().push_back(std::move(member));
     }
   }
   for (auto& [name, state] : table) {
-    std::sort(state.members.begin(), state.members.end());
+    std::vector<std::string>& members = state.members.edit();
+    std::sort(members.begin(), members.end());
   }
   return table;
 }

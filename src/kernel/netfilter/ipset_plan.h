@@ -14,13 +14,14 @@
 #include <vector>
 
 #include "kernel/netfilter/family.h"
+#include "kernel/netfilter/string_list.h"
 
 namespace kr::netfilter {
 
 struct IpsetState {
-  std::string type;                  // e.g. hash:ip
-  std::string family;                // the create line's family option: inet, inet6 (or "")
-  std::vector<std::string> members;  // sorted; entry text without "timeout N" (nomatch kept)
+  std::string type;    // e.g. hash:ip
+  std::string family;  // the create line's family option: inet, inet6 (or "")
+  StringList members;  // sorted; entry text without "timeout N" (nomatch kept)
 };
 using IpsetTable = std::map<std::string, IpsetState, std::less<>>;
 
@@ -30,7 +31,7 @@ IpsetTable parse_ipset_save(std::string_view save_output);
 struct IpsetSpec {
   std::string type;  // hash:ip or hash:net
   Family family = Family::kIPv4;
-  std::vector<std::string> members;  // canonical text (as ipset prints it), sorted, unique
+  StringList members;  // canonical text (as ipset prints it), sorted, unique
 };
 using DesiredIpsets = std::map<std::string, IpsetSpec, std::less<>>;
 

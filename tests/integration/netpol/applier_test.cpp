@@ -218,10 +218,8 @@ TEST_P(ApplierTest, AFailedRestoreChangesNothingAndIsReported) {
   const auto before = saved_filter(ns_->name(), GetParam(), Family::kIPv4);
   DesiredState broken = c.build();
   broken.family(Family::kIPv4)->filter.chains["KUBE-NWPLCY-BROKEN"] = {"-m nosuchmatch -j DROP"};
-  broken.family(Family::kIPv4)
-      ->filter.chains.at("KUBE-ROUTER-FORWARD")
-      .insert(broken.family(Family::kIPv4)->filter.chains.at("KUBE-ROUTER-FORWARD").begin(),
-              "-j DROP");
+  auto& forward = broken.family(Family::kIPv4)->filter.chains.at("KUBE-ROUTER-FORWARD").edit();
+  forward.insert(forward.begin(), "-j DROP");
   EXPECT_THROW(applier.apply(broken, false), netfilter::NetfilterError);
   const auto after = saved_filter(ns_->name(), GetParam(), Family::kIPv4);
   EXPECT_EQ(after.rules, before.rules) << "the restore is one transaction";

@@ -142,10 +142,10 @@ void run_document(FilterTable& t, std::string_view document) {
     const size_t space = line.find(' ', 3);
     const std::string chain = line.substr(3, space == std::string::npos ? space : space - 3);
     const std::string rest = space == std::string::npos ? "" : line.substr(space + 1);
-    auto& rules = t.rules[chain];
+    auto& rules = t.rules[chain].edit();
     if (line.starts_with(":")) {
       t.add_chain(line.substr(1, line.find(' ') - 1));
-      t.rules[line.substr(1, line.find(' ') - 1)].clear();
+      t.rules[line.substr(1, line.find(' ') - 1)].edit().clear();
     } else if (line.starts_with("-A ")) {
       rules.push_back(rest);
     } else if (line.starts_with("-I ")) {
