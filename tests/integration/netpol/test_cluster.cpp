@@ -61,6 +61,14 @@ TestCluster::TestCluster(int nodes) : dir_("netpol") {
                    "nodad"});
     nodes_[i]->ip(
         {"-6", "addr", "add", fmt::format("fd00:100::{}/64", i + 1), "dev", "n0", "nodad"});
+    // A node forwarding a pod's packet resolves the next hop with a neighbour solicitation sent
+    // from a link-local address of the link, and Linux sends none while the link's only one is
+    // the automatic address still in duplicate address detection (1-2 s after the link comes
+    // up): the first packets between the nodes would wait in the neighbour queue, long enough
+    // for a probe to time out. Each end gets a link-local address usable at once, as the pod
+    // links' gateways have.
+    nodes_[0]->ip({"-6", "addr", "add", "fe80::1/64", "dev", fmt::format("n{}", i), "nodad"});
+    nodes_[i]->ip({"-6", "addr", "add", fmt::format("fe80::{}/64", i + 1), "dev", "n0", "nodad"});
     nodes_[0]->ip({"route", "add", fmt::format("10.244.{}.0/24", i + 1), "via",
                    fmt::format("192.168.100.{}", i + 1)});
     nodes_[i]->ip({"route", "add", "10.244.0.0/16", "via", "192.168.100.1"});
