@@ -1,5 +1,7 @@
 #include "controllers/netpol/cluster_index.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "controllers/netpol/build_cache.h"
@@ -8,15 +10,6 @@ namespace kr::netpol {
 namespace {
 
 constexpr std::string_view kNamespaceNameLabel = "kubernetes.io/metadata.name";
-
-bool is_local(const k8s::Pod& pod, const NodeFacts& node) {
-  if (!node.name.empty() && pod.node_name == node.name) {
-    return true;
-  }
-  // Upstream's test (netpol.md §7.3): the pod's hostIP is one of the node's addresses.
-  return !pod.host_ip.empty() && std::find(node.addresses.begin(), node.addresses.end(),
-                                           pod.host_ip.view()) != node.addresses.end();
-}
 
 }  // namespace
 
@@ -37,30 +30,35 @@ std::optional<int> named_port(const k8s::Pod& pod, std::string_view protocol,
   return std::nullopt;
 }
 
-ClusterIndex::ClusterIndex(const ClusterState& state, const NodeFacts& node, BuildCache& cache,
-                           std::vector<Problem>& problems) {
+ClusterIndex::ClusterIndex(const ClusterState& state, BuildCache& cache,
+                           std::vector<Problem>& problems)
+    : cache_(cache) {
   pods_.reserve(state.pods.size());
   for (const auto& pod : state.pods) {
     if (!pod_is_actionable(*pod)) {
       continue;
     }
-    const PodCompilation& compiled = cache.pod(pod);
-    problems.insert(problems.end(), compiled.problems.begin(), compiled.problems.end());
-    if (compiled.ips[0].empty() && compiled.ips[1].empty()) {
-      continue;
+    if (const PodEntry* entry = cache.pod(pod, problems)) {
+      pods_.push_back(entry);
     }
-    pods_.push_back(PodEntry{.pod = pod.get(),
-                             .ns = pod->meta.namespace_.view(),
-                             .name = pod->meta.name,
-                             .ips = &compiled.ips,
-                             .local = is_local(*pod, node)});
   }
-  std::sort(pods_.begin(), pods_.end(), [](const PodEntry& a, const PodEntry& b) {
-    return a.ns != b.ns ? a.ns < b.ns : a.name < b.name;
+  std::sort(pods_.begin(), pods_.end(), [](const PodEntry* a, const PodEntry* b) {
+    return a->ns != b->ns ? a->ns < b->ns : a->name < b->name;
   });
-  for (const PodEntry& p : pods_) {
-    by_namespace_[p.ns].push_back(&p);
+  std::string all_serials;
+  all_serials.reserve(pods_.size() * sizeof(uint64_t));
+  for (const PodEntry* p : pods_) {
+    by_namespace_[p->ns].push_back(p);
+    append_version(all_serials, p->serial);
   }
+  all_pods_version_ = cache.version("pods", all_serials);
+  for (const auto& [ns, pods] : by_namespace_) {
+    std::string serials;
+    serials.reserve(pods.size() * sizeof(uint64_t));
+    for (const PodEntry* p : pods) append_version(serials, p->serial);
+    pods_versions_[ns] = cache.version(fmt::format("pods in {}", ns), serials);
+  }
+
   for (const auto& ns : state.namespaces) {
     namespace_labels_[ns->meta.name] = ns->meta.labels;
   }
@@ -75,6 +73,17 @@ ClusterIndex::ClusterIndex(const ClusterState& state, const NodeFacts& node, Bui
     namespace_names_.push_back(name);
   }
   std::sort(namespace_names_.begin(), namespace_names_.end());
+  std::string labels_text;
+  for (const std::string_view ns : namespace_names_) {
+    const k8s::StringMap& labels = namespace_labels_.at(ns);
+    append_text(labels_text, ns);
+    append_version(labels_text, labels.size());
+    for (const auto& [key, value] : labels) {
+      append_text(labels_text, key.view());
+      append_text(labels_text, value.view());
+    }
+  }
+  namespaces_version_ = cache.version("namespaces", labels_text);
 }
 
 const std::vector<const PodEntry*>& ClusterIndex::pods_in(std::string_view ns) const {
@@ -89,15 +98,10 @@ const k8s::StringMap& ClusterIndex::namespace_labels(std::string_view ns) const 
   return it == namespace_labels_.end() ? kNone : it->second;
 }
 
-const std::vector<const PodEntry*>* ClusterIndex::find_selection(
-    const std::string& definition) const {
-  const auto it = selections_.find(definition);
-  return it == selections_.end() ? nullptr : &it->second;
-}
-
-const std::vector<const PodEntry*>& ClusterIndex::store_selection(
-    std::string definition, std::vector<const PodEntry*> pods) const {
-  return selections_.insert_or_assign(std::move(definition), std::move(pods)).first->second;
+uint64_t ClusterIndex::pods_version(std::string_view ns) const {
+  // A namespace without pods has one version for that (0): nothing derived from it can change.
+  const auto it = pods_versions_.find(ns);
+  return it == pods_versions_.end() ? 0 : it->second;
 }
 
 }  // namespace kr::netpol

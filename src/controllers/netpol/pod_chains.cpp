@@ -72,7 +72,7 @@ std::vector<std::string> pod_chain_rules(const PodRules& pod, std::string_view i
     } else {
       r.source_ip(ip, f);
     }
-    rules.push_back(r.comment(j.policy_key + " policy").jump(j.chain));
+    rules.push_back(r.comment(fmt::format("{} policy", j.policy_key)).jump(j.chain));
   }
   rules.insert(rules.end(), pod.tail.begin(), pod.tail.end());
   return rules;

@@ -17,11 +17,11 @@
 
 namespace kr::netpol {
 
-// A policy chain the pod is handed to.
+// A policy chain the pod is handed to (views into the policy's compilation).
 struct PolicyJump {
-  std::string chain;
+  std::string_view chain;
   Direction direction;
-  std::string policy_key;  // namespace/name, for the comment
+  std::string_view policy_key;  // namespace/name, for the comment
 };
 
 // The parts of the pod's chain and jumps for address `ip` that do not depend on policies.

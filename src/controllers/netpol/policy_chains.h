@@ -10,11 +10,17 @@
 //
 // Sets are named after what defines their members (names.h set_name): the pod peers' canonical
 // selectors, the ipBlock entries, or the named port with the pods it is looked up on. Rules with
-// the same peers in any number of policies share one set, built once per pass.
+// the same peers in any number of policies share one set.
+//
+// A chain and its sets are kept from the last pass (BuildCache) while the policy object and the
+// versions of the pods it reads (its targets, each rule's peers, and for a named egress port
+// every pod) are the same.
 #pragma once
 
-#include <map>
+#include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "controllers/netpol/build_cache.h"
 #include "controllers/netpol/cluster_index.h"
@@ -30,30 +36,22 @@ class PolicyChainBuilder {
       : cluster_(cluster), family_(family), cache_(cache), out_(out) {}
 
   // Adds the chain of `policy` for direction d (and the sets it uses); returns its name.
-  std::string add(const ResolvedPolicy& policy, Direction d);
+  const std::string& add(const ResolvedPolicy& policy, Direction d);
 
  private:
-  struct PeerMatch;
-  struct PortMatch;
+  struct RuleSets;
 
-  std::vector<PeerMatch> peer_matches(const ResolvedRule& rule, Direction d,
-                                      netfilter::DesiredIpsets& sets);
-  std::vector<PortMatch> port_matches(const ResolvedPolicy& policy, const ResolvedRule& rule,
-                                      Direction d, netfilter::DesiredIpsets& sets);
-  // Pod addresses by the number the named port has on them, memoized per definition.
-  const std::map<int, std::vector<std::string>>& named_port_groups(
-      const std::string& definition, const std::vector<const PodEntry*>* pods,
-      const PortSpec& port);
-  void add_set(netfilter::DesiredIpsets& sets, const std::string& name, std::string_view type,
-               std::vector<std::string> members);
-
-  const std::string& set_name_for(std::string_view prefix, const std::string& definition);
+  // Adds the sets `rule` matches on to the output; says which have members.
+  RuleSets add_sets(const ResolvedPolicy& policy, const ResolvedRule& rule, Direction d);
+  const BuildCache::PortGroups& named_port_groups(const ResolvedPolicy& policy, Direction d,
+                                                  const PortSpec& port);
+  std::vector<std::string> make_rules(const ResolvedPolicy& policy, Direction d,
+                                      const std::vector<RuleSets>& sets) const;
 
   const ClusterIndex& cluster_;
   const Family family_;
   BuildCache& cache_;
   FamilyRuleset& out_;
-  std::map<std::string, std::map<int, std::vector<std::string>>> named_ports_;
 };
 
 }  // namespace kr::netpol

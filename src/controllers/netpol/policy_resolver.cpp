@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "controllers/netpol/build_cache.h"
 #include "controllers/netpol/label_selector.h"
 
 namespace kr::netpol {
@@ -66,8 +67,9 @@ std::optional<Invalid> compile_peer(const k8s::NetworkPolicyPeer& peer, std::str
   PodPeer p;
   p.namespaces = peer.namespace_selector ? &*peer.namespace_selector : nullptr;
   p.pods = peer.pod_selector ? &*peer.pod_selector : nullptr;
+  if (p.namespaces) p.namespaces_definition = canonical_selector(*p.namespaces);
   p.definition = p.namespaces
-                     ? fmt::format("ns[{}]pods[{}]", canonical_selector(*p.namespaces),
+                     ? fmt::format("ns[{}]pods[{}]", p.namespaces_definition,
                                    p.pods ? canonical_selector(*p.pods) : "*")
                      : fmt::format("in[{}]pods[{}]", policy_ns, canonical_selector(*p.pods));
   rule.pod_peers.push_back(std::move(p));
@@ -110,6 +112,39 @@ std::optional<Invalid> compile_port(const k8s::NetworkPolicyPort& port, const st
   return std::nullopt;
 }
 
+std::string_view peer_prefix(Direction d) {
+  return d == Direction::kIngress ? "KUBE-SRC-" : "KUBE-DST-";
+}
+
+// The names of the rule's sets and its ipBlock members, per family (policy_chains.h: sets are
+// named after what defines their members).
+void name_sets(CompiledRule& rule, Direction d, const std::string& targets_definition) {
+  for (const Family f : netfilter::kFamilies) {
+    const int i = static_cast<int>(f);
+    if (!rule.pod_peers.empty()) {
+      rule.pods_set[i] = set_name(peer_prefix(d), f, "pods:" + rule.pods_definition);
+    }
+    std::vector<std::string> blocks;
+    for (const Cidr& c : rule.blocks) {
+      if (c.family == f) blocks.push_back(c.member_text());
+    }
+    if (!blocks.empty()) {
+      std::sort(blocks.begin(), blocks.end());
+      rule.blocks_set[i] =
+          set_name(peer_prefix(d), f, fmt::format("cidr:{}", fmt::join(blocks, ",")));
+      blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+      rule.block_members[i] = std::move(blocks);
+    }
+  }
+  for (PortSpec& port : rule.ports) {
+    if (!port.name.empty()) {
+      port.named_definition =
+          fmt::format("np:{}/{}:{}", port.protocol, port.name,
+                      d == Direction::kIngress ? targets_definition : std::string("*"));
+    }
+  }
+}
+
 std::optional<Invalid> compile_rules(const std::vector<k8s::NetworkPolicyRule>& rules, Direction d,
                                      std::string_view ns, std::vector<CompiledRule>& out) {
   for (size_t i = 0; i < rules.size(); ++i) {
@@ -148,22 +183,71 @@ void add_pods(std::vector<const PodEntry*>& out, const std::vector<const PodEntr
   }
 }
 
-const std::vector<const PodEntry*>& select(const PodPeer& peer, std::string_view policy_ns,
-                                           const ClusterIndex& cluster) {
-  if (const auto* cached = cluster.find_selection(peer.definition)) {
-    return *cached;
-  }
-  std::vector<const PodEntry*> pods;
+// The pods one podSelector/namespaceSelector peer selects. Many policies name the same peers:
+// the memo is shared by definition.
+const Selection& select(const PodPeer& peer, std::string_view policy_ns,
+                        const ClusterIndex& cluster) {
+  std::string inputs;
   if (!peer.namespaces) {
-    add_pods(pods, cluster.pods_in(policy_ns), peer.pods);
-  } else {
-    for (const std::string_view ns : cluster.namespaces()) {
-      if (selector_matches(*peer.namespaces, cluster.namespace_labels(ns))) {
-        add_pods(pods, cluster.pods_in(ns), peer.pods);
-      }
-    }
+    append_version(inputs, cluster.pods_version(policy_ns));
+    return cluster.cache().selection(peer.definition, inputs, [&] {
+      std::vector<const PodEntry*> pods;
+      add_pods(pods, cluster.pods_in(policy_ns), peer.pods);
+      return pods;
+    });
   }
-  return cluster.store_selection(peer.definition, std::move(pods));
+  // Which namespaces match changes only with the namespaces' labels; what they hold, with
+  // their pods.
+  const std::vector<std::string>& namespaces = cluster.cache().matching_namespaces(
+      peer.namespaces_definition, cluster.namespaces_version(), [&] {
+        std::vector<std::string> matched;
+        for (const std::string_view ns : cluster.namespaces()) {
+          if (selector_matches(*peer.namespaces, cluster.namespace_labels(ns))) {
+            matched.emplace_back(ns);
+          }
+        }
+        return matched;
+      });
+  append_version(inputs, cluster.namespaces_version());
+  for (const std::string& ns : namespaces) {
+    append_version(inputs, cluster.pods_version(ns));
+  }
+  return cluster.cache().selection(peer.definition, inputs, [&] {
+    std::vector<const PodEntry*> pods;
+    for (const std::string& ns : namespaces) {
+      add_pods(pods, cluster.pods_in(ns), peer.pods);
+    }
+    return pods;
+  });
+}
+
+// The union of a rule's pod peers, sorted by namespace and name like each selection.
+const Selection* select_rule_pods(const CompiledRule& rule, std::string_view policy_ns,
+                                  const ClusterIndex& cluster) {
+  if (rule.pod_peers.empty()) {
+    return nullptr;
+  }
+  if (rule.pod_peers.size() == 1) {
+    return &select(rule.pod_peers.front(), policy_ns, cluster);
+  }
+  std::vector<const Selection*> parts;
+  std::string inputs;
+  for (const PodPeer& peer : rule.pod_peers) {
+    parts.push_back(&select(peer, policy_ns, cluster));
+    append_version(inputs, parts.back()->version);
+  }
+  return &cluster.cache().selection("union:" + rule.pods_definition, inputs, [&] {
+    std::vector<const PodEntry*> pods;
+    for (const Selection* part : parts) {
+      pods.insert(pods.end(), part->pods.begin(), part->pods.end());
+    }
+    const auto order = [](const PodEntry* a, const PodEntry* b) {
+      return a->ns != b->ns ? a->ns < b->ns : a->name < b->name;
+    };
+    std::sort(pods.begin(), pods.end(), order);
+    pods.erase(std::unique(pods.begin(), pods.end()), pods.end());
+    return pods;
+  });
 }
 
 }  // namespace
@@ -226,6 +310,15 @@ PolicyCompilation compile_policy(std::shared_ptr<const k8s::NetworkPolicy> objec
     c.ingress_rules.clear();
     c.egress_rules.clear();
   }
+  for (const Direction d : {Direction::kIngress, Direction::kEgress}) {
+    for (const Family f : netfilter::kFamilies) {
+      c.chain_names[static_cast<int>(d)][static_cast<int>(f)] =
+          policy_chain_name(ns, policy.meta.name, d, f);
+    }
+    for (CompiledRule& rule : d == Direction::kIngress ? c.ingress_rules : c.egress_rules) {
+      name_sets(rule, d, c.targets_definition);
+    }
+  }
   c.object = std::move(object);
   out.policy = std::move(c);
   return out;
@@ -235,30 +328,22 @@ ResolvedPolicy resolve(const CompiledPolicy& policy, const ClusterIndex& cluster
                        bool only_for_local_targets) {
   ResolvedPolicy r;
   r.spec = &policy;
-  bool local = false;
-  for (const PodEntry* p : cluster.pods_in(policy.ns())) {
-    if (selector_matches(policy.object->pod_selector, p->pod->meta.labels)) {
-      r.targets.push_back(p);
-      local = local || p->local;
-    }
-  }
-  if (only_for_local_targets && !local) {
+  std::string inputs;
+  append_version(inputs, cluster.pods_version(policy.ns()));
+  r.targets = &cluster.cache().selection("targets:" + policy.targets_definition, inputs, [&] {
+    std::vector<const PodEntry*> pods;
+    add_pods(pods, cluster.pods_in(policy.ns()), &policy.object->pod_selector);
+    return pods;
+  });
+  r.has_local_targets = std::any_of(r.targets->pods.begin(), r.targets->pods.end(),
+                                    [](const PodEntry* p) { return p->local; });
+  if (only_for_local_targets && !r.has_local_targets) {
     return r;
   }
   for (const Direction d : {Direction::kIngress, Direction::kEgress}) {
     auto& out = d == Direction::kIngress ? r.ingress_rules : r.egress_rules;
     for (const CompiledRule& rule : policy.rules(d)) {
-      ResolvedRule resolved{&rule, {}};
-      for (const PodPeer& peer : rule.pod_peers) {
-        const auto& pods = select(peer, policy.ns(), cluster);
-        resolved.pods.insert(resolved.pods.end(), pods.begin(), pods.end());
-      }
-      if (rule.pod_peers.size() > 1) {
-        std::sort(resolved.pods.begin(), resolved.pods.end());
-        resolved.pods.erase(std::unique(resolved.pods.begin(), resolved.pods.end()),
-                            resolved.pods.end());
-      }
-      out.push_back(std::move(resolved));
+      out.push_back({&rule, select_rule_pods(rule, policy.ns(), cluster)});
     }
   }
   return r;

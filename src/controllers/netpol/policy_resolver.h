@@ -17,6 +17,7 @@
 // cluster as it is now.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@
 #include "controllers/netpol/cidr.h"
 #include "controllers/netpol/cluster_index.h"
 #include "controllers/netpol/names.h"
+#include "kernel/netfilter/string_list.h"
 
 namespace kr::netpol {
 
@@ -33,11 +35,15 @@ struct PortSpec {
   std::optional<int> port;  // numeric port; nullopt with an empty name: every port
   std::optional<int> end_port;
   std::string name;  // named port (IANA_SVC_NAME)
+  // A named port's set definition: protocol, name and the pods it is looked up on (the policy's
+  // own for ingress, "*" for every pod for egress).
+  std::string named_definition;
 };
 
 // One podSelector/namespaceSelector peer.
 struct PodPeer {
   std::string definition;                          // canonical text of the two selectors
+  std::string namespaces_definition;               // canonical namespaceSelector, when set
   const k8s::LabelSelector* namespaces = nullptr;  // null: the policy's own namespace
   const k8s::LabelSelector* pods = nullptr;        // null: every pod of those namespaces
 };
@@ -50,19 +56,34 @@ struct CompiledRule {
   std::string pods_definition;
   std::vector<Cidr> blocks;     // ipBlock peers minus their excepts, both families
   std::vector<PortSpec> ports;  // empty: every port and protocol
+  // Per family: the peer sets' names (names.h set_name; "" when the rule has no such peers in
+  // the family) and the ipBlock set's members.
+  std::array<std::string, 2> pods_set;
+  std::array<std::string, 2> blocks_set;
+  std::array<netfilter::StringList, 2> block_members;
 };
 
 struct CompiledPolicy {
   std::shared_ptr<const k8s::NetworkPolicy> object;  // keeps the selectors above alive
   std::string key;                                   // namespace/name
+  uint64_t serial = 0;  // given to this policy object alone (BuildCache); 0 outside a cache
   bool ingress = false;
   bool egress = false;
   bool rejected = false;
   std::string targets_definition;  // namespace and canonical podSelector
   std::vector<CompiledRule> ingress_rules;
   std::vector<CompiledRule> egress_rules;
+  std::array<std::array<std::string, 2>, 2> chain_names;  // by direction, then family
 
   std::string_view ns() const { return object->meta.namespace_.view(); }
+  bool has_named_ports(Direction d) const {
+    for (const CompiledRule& rule : rules(d)) {
+      for (const PortSpec& port : rule.ports) {
+        if (!port.name.empty()) return true;
+      }
+    }
+    return false;
+  }
   bool has(Direction d) const { return d == Direction::kIngress ? ingress : egress; }
   const std::vector<CompiledRule>& rules(Direction d) const {
     return d == Direction::kIngress ? ingress_rules : egress_rules;
@@ -78,12 +99,13 @@ PolicyCompilation compile_policy(std::shared_ptr<const k8s::NetworkPolicy> polic
 
 struct ResolvedRule {
   const CompiledRule* spec = nullptr;
-  std::vector<const PodEntry*> pods;  // union of the pod peers, sorted, unique
+  const Selection* pods = nullptr;  // union of the pod peers; null when the rule has none
 };
 
 struct ResolvedPolicy {
   const CompiledPolicy* spec = nullptr;
-  std::vector<const PodEntry*> targets;  // sorted
+  const Selection* targets = nullptr;
+  bool has_local_targets = false;
   std::vector<ResolvedRule> ingress_rules;
   std::vector<ResolvedRule> egress_rules;
 
@@ -92,9 +114,9 @@ struct ResolvedPolicy {
   }
 };
 
-// The pods the policy selects and each rule's pod peers, in `cluster` as it is now. With
-// `only_for_local_targets`, rules are left unresolved when no selected pod runs on this node
-// (the policy is enforced elsewhere).
+// The pods the policy selects and each rule's pod peers, in `cluster` as it is now (memoized in
+// the cluster's cache). With `only_for_local_targets`, rules are left unresolved when no
+// selected pod runs on this node (the policy is enforced elsewhere).
 ResolvedPolicy resolve(const CompiledPolicy& policy, const ClusterIndex& cluster,
                        bool only_for_local_targets = false);
 

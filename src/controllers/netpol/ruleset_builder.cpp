@@ -1,5 +1,7 @@
 #include "controllers/netpol/ruleset_builder.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -26,6 +28,19 @@ std::vector<Cidr> node_pod_cidrs(const NodeFacts& node, std::vector<Problem>& pr
   return out;
 }
 
+// The pod's chain, kept while the policy chains it jumps to are the same.
+const netfilter::StringList& pod_chain(const PodEntry& pod, const PodRules& rules,
+                                       const std::string& ip, Family f,
+                                       const std::vector<PolicyJump>& jumps, BuildCache& cache) {
+  std::string inputs;
+  for (const PolicyJump& j : jumps) {
+    append_text(inputs, j.chain);
+    append_version(inputs, static_cast<uint64_t>(j.direction));
+    append_text(inputs, j.policy_key);
+  }
+  return cache.pod_chain(pod, f, inputs, [&] { return pod_chain_rules(rules, ip, f, jumps); });
+}
+
 FamilyRuleset build_family(Family f, const std::vector<ResolvedPolicy>& policies,
                            const ClusterIndex& cluster, const FirewallSettings& settings,
                            const std::vector<Cidr>& pod_cidrs, BuildCache& cache,
@@ -40,20 +55,23 @@ FamilyRuleset build_family(Family f, const std::vector<ResolvedPolicy>& policies
   std::unordered_map<const PodEntry*, std::vector<PolicyJump>> jumps;
   PolicyChainBuilder chains(cluster, f, cache, out);
   for (const ResolvedPolicy& policy : policies) {
+    if (!policy.has_local_targets) {
+      continue;  // enforced on other nodes only
+    }
     std::vector<const PodEntry*> local;
-    for (const PodEntry* p : policy.targets) {
+    for (const PodEntry* p : policy.targets->pods) {
       if (p->local && !p->ips_of(f).empty()) {
         local.push_back(p);
       }
     }
     if (local.empty()) {
-      continue;  // enforced on other nodes only
+      continue;  // no address in this family
     }
     for (const Direction d : {Direction::kIngress, Direction::kEgress}) {
       if (!policy.spec->has(d)) {
         continue;
       }
-      std::string chain = chains.add(policy, d);
+      const std::string& chain = chains.add(policy, d);
       ++state.policy_chains;
       for (const PodEntry* p : local) {
         jumps[p].push_back({chain, d, policy.spec->key});
@@ -61,33 +79,52 @@ FamilyRuleset build_family(Family f, const std::vector<ResolvedPolicy>& policies
     }
   }
 
-  std::vector<std::string> input = input_exemptions(f, settings);
-  std::vector<std::string> forward, output;
+  // The KUBE-ROUTER-* chains: the exemptions, every local pod's jumps, the tail; kept while
+  // the local pods are the same.
+  const std::vector<std::string> exemptions = input_exemptions(f, settings);
+  std::string inputs;
+  std::vector<const PodEntry*> local_pods;
+  for (const std::string& rule : exemptions) append_text(inputs, rule);
+  for (const PodEntry* pod : cluster.pods()) {
+    if (pod->local && !pod->ips_of(f).empty()) {
+      local_pods.push_back(pod);
+      append_version(inputs, pod->serial);
+    }
+  }
+  const std::vector<netfilter::StringList>& top =
+      cache.chains(fmt::format("top-level {}", family_name(f)), inputs, [&] {
+        std::vector<std::string> input = exemptions, forward, output;
+        for (const PodEntry* pod : local_pods) {
+          const std::string& ip = pod->ips_of(f).front();
+          const PodRules& rules =
+              cache.pod_rules(*pod, f, [&] { return make_pod_rules(*pod, ip, f); });
+          input.insert(input.end(), rules.input.begin(), rules.input.end());
+          forward.insert(forward.end(), rules.forward.begin(), rules.forward.end());
+          output.insert(output.end(), rules.output.begin(), rules.output.end());
+        }
+        for (auto* chain : {&input, &forward, &output}) {
+          for (std::string& rule : top_level_tail()) {
+            chain->push_back(std::move(rule));
+          }
+        }
+        return std::vector<std::vector<std::string>>{std::move(input), std::move(forward),
+                                                     std::move(output)};
+      });
+  out.filter.chains[std::string(kInputChain)] = top[0];
+  out.filter.chains[std::string(kForwardChain)] = top[1];
+  out.filter.chains[std::string(kOutputChain)] = top[2];
+
   std::vector<std::string> programmed;
   static const std::vector<PolicyJump> kNoJumps;
-  for (const PodEntry& pod : cluster.pods()) {
-    if (!pod.local || pod.ips_of(f).empty()) {
-      continue;
-    }
+  for (const PodEntry* pod : local_pods) {
     // Upstream guards one address per family: the first (netpol.md §10).
-    const std::string& ip = pod.ips_of(f).front();
-    const PodRules& rules = cache.pod_rules(pod.pod, f, [&] { return make_pod_rules(pod, ip, f); });
-    const auto it = jumps.find(&pod);
+    const std::string& ip = pod->ips_of(f).front();
+    const PodRules& rules = cache.pod_rules(*pod, f, [&] { return make_pod_rules(*pod, ip, f); });
+    const auto it = jumps.find(pod);
     out.filter.chains[rules.chain] =
-        pod_chain_rules(rules, ip, f, it == jumps.end() ? kNoJumps : it->second);
-    input.insert(input.end(), rules.input.begin(), rules.input.end());
-    forward.insert(forward.end(), rules.forward.begin(), rules.forward.end());
-    output.insert(output.end(), rules.output.begin(), rules.output.end());
+        pod_chain(*pod, rules, ip, f, it == jumps.end() ? kNoJumps : it->second, cache);
     programmed.push_back(ip);
   }
-  for (auto* chain : {&input, &forward, &output}) {
-    for (std::string& rule : top_level_tail()) {
-      chain->push_back(std::move(rule));
-    }
-  }
-  out.filter.chains[std::string(kInputChain)] = std::move(input);
-  out.filter.chains[std::string(kForwardChain)] = std::move(forward);
-  out.filter.chains[std::string(kOutputChain)] = std::move(output);
 
   state.policy_ipsets += out.ipsets.size();
   if (settings.default_deny) {
@@ -103,10 +140,10 @@ DesiredState build_desired_state(const ClusterState& cluster_state, const NodeFa
                                  const FirewallSettings& settings, BuildCache* cache) {
   BuildCache local_cache;
   BuildCache& memo = cache ? *cache : local_cache;
-  memo.begin_pass();
+  memo.begin_pass(node);
   DesiredState state;
   {
-    const ClusterIndex cluster(cluster_state, node, memo, state.problems);
+    const ClusterIndex cluster(cluster_state, memo, state.problems);
     const std::vector<Cidr> pod_cidrs = node_pod_cidrs(node, state.problems);
 
     std::vector<const CompiledPolicy*> compiled;

@@ -31,16 +31,18 @@ class Resolver : public ::testing::Test {
   }
 
   std::optional<ResolvedPolicy> resolve(const PolicySpec& spec) {
-    index_ = std::make_unique<ClusterIndex>(state_, test_node(), cache_, problems_);
+    cache_.begin_pass(test_node());
+    index_ = std::make_unique<ClusterIndex>(state_, cache_, problems_);
     compiled_ = compile_policy(make_policy(spec));
     problems_.insert(problems_.end(), compiled_.problems.begin(), compiled_.problems.end());
     if (!compiled_.policy) return std::nullopt;
     return kr::netpol::resolve(*compiled_.policy, *index_);
   }
 
-  static std::vector<std::string> names(const std::vector<const PodEntry*>& pods) {
+  static std::vector<std::string> names(const Selection* selection) {
     std::vector<std::string> out;
-    for (const PodEntry* p : pods) out.emplace_back(p->name);
+    if (!selection) return out;
+    for (const PodEntry* p : selection->pods) out.emplace_back(p->name);
     return out;
   }
 
@@ -54,15 +56,15 @@ class Resolver : public ::testing::Test {
 using Names = std::vector<std::string>;
 
 TEST_F(Resolver, TargetsByNamespace) {
-  EXPECT_TRUE(resolve({.ns = "nsXX", .name = "p"})->targets.empty());
-  EXPECT_TRUE(resolve({.ns = "nsD", .name = "p"})->targets.empty());
+  EXPECT_TRUE(resolve({.ns = "nsXX", .name = "p"})->targets->pods.empty());
+  EXPECT_TRUE(resolve({.ns = "nsD", .name = "p"})->targets->pods.empty());
   EXPECT_EQ(names(resolve({.ns = "nsA", .name = "p"})->targets),
             (Names{"Aa", "Aaa", "Aab", "Aac"}));
   EXPECT_EQ(names(resolve({.ns = "nsB", .name = "p"})->targets), (Names{"Ba", "Baa", "Bab"}));
 }
 
 TEST_F(Resolver, PodWithAnUnparsableAddressIsReportedAndSkipped) {
-  EXPECT_TRUE(resolve({.ns = "nsC", .name = "p"})->targets.empty());
+  EXPECT_TRUE(resolve({.ns = "nsC", .name = "p"})->targets->pods.empty());
   ASSERT_FALSE(problems_.empty());
   EXPECT_EQ(problems_[0].object, "nsC/Ca");
 }
