@@ -80,6 +80,7 @@ struct BuildCache::State {
   std::unordered_map<const k8s::Pod*, Entry<PodItem>> pods;
   std::unordered_map<const k8s::NetworkPolicy*, Entry<PolicyItem>> policies;
   Table<Memo<uint64_t>> versions;
+  Table<uint64_t> arrivals;
   Table<SelectionMemo> selections;
   Table<Memo<PortGroups>> port_groups;
   Table<Memo<netfilter::StringList>> sets;
@@ -100,6 +101,7 @@ struct BuildCache::State {
     pods.clear();
     policies.clear();
     versions.clear();
+    arrivals.clear();
     selections.clear();
     port_groups.clear();
     sets.clear();
@@ -131,6 +133,7 @@ void BuildCache::end_pass() {
   drop_unused(state_->chain_groups, pass);
   drop_unused(state_->namespace_matches, pass);
   drop_unused(state_->versions, pass);
+  drop_unused(state_->arrivals, pass);
   drop_unused(state_->pods, pass);
   drop_unused(state_->policies, pass);
 }
@@ -180,6 +183,16 @@ const netfilter::StringList& BuildCache::pod_chain(
     memo.inputs = inputs;
   }
   return memo.value;
+}
+
+uint64_t BuildCache::jumps_arrival(const PodEntry& pod, Family f) {
+  std::string key;
+  append_text(key, pod.ns);
+  append_text(key, pod.name);
+  append_text(key, pod.ips_of(f).front());
+  uint64_t& arrival = state_->use(state_->arrivals, key).value;
+  if (arrival == 0) arrival = state_->next_number();
+  return arrival;
 }
 
 const PolicyCompilation& BuildCache::policy(

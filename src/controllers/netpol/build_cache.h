@@ -65,6 +65,11 @@ class BuildCache {
   const netfilter::StringList& pod_chain(const PodEntry& pod, Family f, const std::string& inputs,
                                          const std::function<std::vector<std::string>()>& make);
 
+  // When the pod's jumps in family f (made of its name and first address there) first appeared:
+  // a number kept while they stay. The KUBE-ROUTER-* chains list the newest jumps first, so a
+  // new pod's go to the head of the chain, where iptables-nft inserts cheapest (filter_plan.cpp).
+  uint64_t jumps_arrival(const PodEntry& pod, Family f);
+
   const PolicyCompilation& policy(const std::shared_ptr<const k8s::NetworkPolicy>& policy);
 
   // The version of the value named `key`, encoded exactly in `inputs`: last pass's number while

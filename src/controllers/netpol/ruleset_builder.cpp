@@ -79,17 +79,23 @@ FamilyRuleset build_family(Family f, const std::vector<ResolvedPolicy>& policies
     }
   }
 
-  // The KUBE-ROUTER-* chains: the exemptions, every local pod's jumps, the tail; kept while
-  // the local pods are the same.
+  // The KUBE-ROUTER-* chains: the exemptions, every local pod's jumps (newest first; upstream
+  // leaves the order unspecified), the tail; kept while the local pods are the same.
   const std::vector<std::string> exemptions = input_exemptions(f, settings);
+  std::vector<std::pair<uint64_t, const PodEntry*>> newest_first;
+  for (const PodEntry* pod : cluster.pods()) {
+    if (pod->local && !pod->ips_of(f).empty()) {
+      newest_first.emplace_back(cache.jumps_arrival(*pod, f), pod);
+    }
+  }
+  std::sort(newest_first.begin(), newest_first.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
   std::string inputs;
   std::vector<const PodEntry*> local_pods;
   for (const std::string& rule : exemptions) append_text(inputs, rule);
-  for (const PodEntry* pod : cluster.pods()) {
-    if (pod->local && !pod->ips_of(f).empty()) {
-      local_pods.push_back(pod);
-      append_version(inputs, pod->serial);
-    }
+  for (const auto& [arrival, pod] : newest_first) {
+    local_pods.push_back(pod);
+    append_version(inputs, pod->serial);
   }
   const std::vector<netfilter::StringList>& top =
       cache.chains(fmt::format("top-level {}", family_name(f)), inputs, [&] {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <unordered_set>
 
 namespace kr::netfilter {
@@ -52,6 +53,22 @@ CommonEnds common_ends(const std::vector<std::string>& have, const std::vector<s
   return ends;
 }
 
+// Inserts `rules` so that they end up at positions first+1, first+2, ... of the chain. Rules for
+// the head of a chain go in reverse order at position 1: iptables-nft resolves any other position
+// by fetching the chain's rules from the kernel first, which costs milliseconds on a long chain.
+void append_inserts(std::string& out, const std::string& name, std::span<const std::string> rules,
+                    size_t first) {
+  if (first == 0) {
+    for (size_t i = rules.size(); i-- > 0;) {
+      append_rule(out, "-I", name, fmt::format("1 {}", rules[i]));
+    }
+    return;
+  }
+  for (size_t i = 0; i < rules.size(); ++i) {
+    append_rule(out, "-I", name, fmt::format("{} {}", first + i + 1, rules[i]));
+  }
+}
+
 void plan_chain(const std::string& name, const StringList& want, const FilterTable& current,
                 Sections& out, FilterPlan& plan) {
   if (!current.has_chain(name)) {
@@ -76,9 +93,7 @@ void plan_chain(const std::string& name, const StringList& want, const FilterTab
   for (size_t i = 0; i < deletes; ++i) {
     append_rule(out.body, "-D", name, at);
   }
-  for (size_t i = 0; i < inserts; ++i) {
-    append_rule(out.body, "-I", name, fmt::format("{} {}", prefix + 1 + i, want[prefix + i]));
-  }
+  append_inserts(out.body, name, std::span(want.items()).subspan(prefix, inserts), prefix);
   plan.rule_lines += deletes + inserts;
   ++plan.chains_edited;
 }
@@ -174,9 +189,9 @@ std::optional<FilterPlan> plan_deferred(const DesiredFilter& desired, const Filt
     ++plan.chains_edited;
     if (prefix + suffix == have.size()) {
       // Only additions: they go between the common prefix and suffix, as at once.
-      for (size_t i = prefix; i < want.size() - suffix; ++i) {
-        append_rule(now.body, "-I", name, fmt::format("{} {}", i + 1, want[i]));
-      }
+      append_inserts(now.body, name,
+                     std::span(want.items()).subspan(prefix, want.size() - suffix - prefix),
+                     prefix);
       plan.rule_lines += want.size() - suffix - prefix;
       continue;
     }
@@ -185,10 +200,9 @@ std::optional<FilterPlan> plan_deferred(const DesiredFilter& desired, const Filt
     if (want.size() - prefix + 1 > max_shadowed) {
       return std::nullopt;
     }
-    for (size_t i = prefix; i < want.size(); ++i) {
-      append_rule(now.body, "-I", name, fmt::format("{} {}", i + 1, want[i]));
-    }
-    append_rule(now.body, "-I", name, fmt::format("{} -j RETURN", want.size() + 1));
+    std::vector<std::string> shadowing(want.begin() + static_cast<long>(prefix), want.end());
+    shadowing.emplace_back("-j RETURN");
+    append_inserts(now.body, name, shadowing, prefix);
     const std::string at = std::to_string(want.size() + 1);
     for (size_t i = prefix; i <= have.size(); ++i) {
       append_rule(later.body, "-D", name, at);
