@@ -248,14 +248,17 @@ const BuildCache::PortGroups& BuildCache::port_groups(
     return memo.value;
   }
   std::map<int, PortGroup> groups;
+  bool same_members = memo.made;
   for (auto& [number, ips] : addresses()) {
-    std::sort(ips.begin(), ips.end());
+    if (!std::is_sorted(ips.begin(), ips.end())) std::sort(ips.begin(), ips.end());
     ips.erase(std::unique(ips.begin(), ips.end()), ips.end());
     PortGroup& group = groups[number];
     const auto old = memo.value.by_number.find(number);
     if (old != memo.value.by_number.end()) {
       group = old->second;
+      const netfilter::StringList before = group.members;
       keep_or_replace(group.members, std::move(ips));
+      same_members = same_members && before.same_as(group.members);
     } else {
       group = PortGroup{set_name(number), std::move(ips)};
     }
@@ -266,6 +269,7 @@ const BuildCache::PortGroups& BuildCache::port_groups(
                               [](const auto& a, const auto& b) { return a.first == b.first; });
   memo.value.by_number = std::move(groups);
   if (!same_numbers) memo.value.numbers_version = state_->next_number();
+  if (!same_numbers || !same_members) memo.value.version = state_->next_number();
   memo.made = true;
   memo.inputs = inputs;
   return memo.value;

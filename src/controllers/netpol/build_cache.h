@@ -96,6 +96,7 @@ class BuildCache {
   struct PortGroups {
     std::map<int, PortGroup> by_number;
     uint64_t numbers_version = 0;  // changes exactly when the numbers do
+    uint64_t version = 0;          // changes exactly when the numbers or the members do
   };
   // Memoized under `key` while `inputs` are as last pass; `addresses` finds the pods' addresses
   // by number, `set_name` names a number's set.

@@ -49,27 +49,70 @@ struct PortMatch {
 const BuildCache::PortGroups& PolicyChainBuilder::named_port_groups(const ResolvedPolicy& policy,
                                                                     Direction d,
                                                                     const PortSpec& port) {
-  // Named ports are destination ports: for ingress the policy's own pods, for egress every pod
-  // in the cluster (the rule's peer sets then narrow the destinations down).
-  const bool ingress = d == Direction::kIngress;
+  const auto addresses = [&](const std::vector<const PodEntry*>& pods) {
+    std::map<int, std::vector<std::string>> groups;
+    for (const PodEntry* p : pods) {
+      if (p->ips_of(family_).empty()) continue;
+      if (const auto number = named_port(*p->pod, port.protocol, port.name)) {
+        auto& ips = groups[*number];
+        ips.insert(ips.end(), p->ips_of(family_).begin(), p->ips_of(family_).end());
+      }
+    }
+    return groups;
+  };
+  const auto name_set = [&](int number) {
+    return set_name("KUBE-DST-", family_, fmt::format("{}={}", port.named_definition, number));
+  };
+  const std::string key = fmt::format("{} {}", family_name(family_), port.named_definition);
   std::string inputs;
-  append_version(inputs, ingress ? policy.targets->version : cluster_.all_pods_version());
-  return cache_.port_groups(
-      fmt::format("{} {}", family_name(family_), port.named_definition), inputs,
+  // Named ports are destination ports: for ingress the policy's own pods.
+  if (d == Direction::kIngress) {
+    append_version(inputs, policy.targets->version);
+    return cache_.port_groups(
+        key, inputs, [&] { return addresses(policy.targets->pods); }, name_set);
+  }
+  // For egress every pod in the cluster (the rule's peer sets then narrow the destinations
+  // down): the merge of each namespace's groups, so that a pod's change sorts its namespace's
+  // addresses again, not the cluster's. Many policies name the same port: once per pass.
+  const auto known = cluster_groups_.find(port.named_definition);
+  if (known != cluster_groups_.end()) {
+    return *known->second;
+  }
+  std::vector<const BuildCache::PortGroups*> parts;
+  for (const std::string_view ns : cluster_.namespaces()) {
+    std::string part_inputs;
+    append_version(part_inputs, cluster_.pods_version(ns));
+    parts.push_back(&cache_.port_groups(
+        fmt::format("{} in {}", key, ns), part_inputs,
+        [&] { return addresses(cluster_.pods_in(ns)); }, [](int) { return std::string(); }));
+    append_version(inputs, parts.back()->version);
+  }
+  const BuildCache::PortGroups& groups = cache_.port_groups(
+      key, inputs,
       [&] {
-        std::map<int, std::vector<std::string>> groups;
-        for (const PodEntry* p : ingress ? policy.targets->pods : cluster_.pods()) {
-          if (p->ips_of(family_).empty()) continue;
-          if (const auto number = named_port(*p->pod, port.protocol, port.name)) {
-            auto& ips = groups[*number];
-            ips.insert(ips.end(), p->ips_of(family_).begin(), p->ips_of(family_).end());
+        // Merged by address (each part is sorted), copying the addresses once at the end.
+        std::map<int, std::vector<const std::string*>> sorted;
+        const auto by_text = [](const std::string* a, const std::string* b) { return *a < *b; };
+        for (const BuildCache::PortGroups* part : parts) {
+          for (const auto& [number, group] : part->by_number) {
+            std::vector<const std::string*>& ips = sorted[number];
+            const size_t middle = ips.size();
+            for (const std::string& ip : group.members) ips.push_back(&ip);
+            std::inplace_merge(ips.begin(), ips.begin() + static_cast<long>(middle), ips.end(),
+                               by_text);
           }
         }
-        return groups;
+        std::map<int, std::vector<std::string>> merged;
+        for (const auto& [number, ips] : sorted) {
+          std::vector<std::string>& out = merged[number];
+          out.reserve(ips.size());
+          for (const std::string* ip : ips) out.push_back(*ip);
+        }
+        return merged;
       },
-      [&](int number) {
-        return set_name("KUBE-DST-", family_, fmt::format("{}={}", port.named_definition, number));
-      });
+      name_set);
+  cluster_groups_.emplace(port.named_definition, &groups);
+  return groups;
 }
 
 PolicyChainBuilder::RuleSets PolicyChainBuilder::add_sets(const ResolvedPolicy& policy,

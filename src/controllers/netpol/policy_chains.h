@@ -19,6 +19,7 @@
 
 #include <functional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -52,6 +53,8 @@ class PolicyChainBuilder {
   const Family family_;
   BuildCache& cache_;
   FamilyRuleset& out_;
+  // This pass's groups of named egress ports, by definition.
+  std::unordered_map<std::string, const BuildCache::PortGroups*> cluster_groups_;
 };
 
 }  // namespace kr::netpol

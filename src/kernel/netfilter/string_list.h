@@ -40,6 +40,9 @@ class StringList {
   const std::string& front() const { return items().front(); }
   const std::string& back() const { return items().back(); }
 
+  // Whether both are copies of one list (equal without comparing).
+  bool same_as(const StringList& other) const { return items_ == other.items_; }
+
   friend bool operator==(const StringList& a, const StringList& b) {
     return a.items_ == b.items_ || a.items() == b.items();
   }
