@@ -3,7 +3,11 @@
 #include <fmt/format.h>
 #include <linux/netlink.h>
 
+#include <algorithm>
+#include <initializer_list>
 #include <sstream>
+#include <string>
+#include <string_view>
 
 #include "kernel/ipvs/kernel_ipvs.h"
 #include "kernel/netfilter/command.h"
@@ -16,10 +20,8 @@ namespace {
 constexpr std::string_view kDummyInterface = "kube-dummy-if";  // proxy.md §4
 
 bool starts_with_any(std::string_view name, std::initializer_list<std::string_view> prefixes) {
-  for (std::string_view prefix : prefixes) {
-    if (name.starts_with(prefix)) return true;
-  }
-  return false;
+  return std::ranges::any_of(prefixes,
+                             [name](std::string_view prefix) { return name.starts_with(prefix); });
 }
 
 // A rule of another chain that is ours: a jump or goto to one of our chains, a match on one of

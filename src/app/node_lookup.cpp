@@ -14,7 +14,8 @@ namespace kr::app {
 namespace {
 
 std::string env_or_empty(const char* name) {
-  const char* value = std::getenv(name);
+  // Only setenv races with getenv, and the daemon never calls setenv.
+  const char* value = std::getenv(name);  // NOLINT(concurrency-mt-unsafe)
   return value != nullptr ? value : "";
 }
 
