@@ -1,5 +1,6 @@
 #include "controllers/proxy/cidr.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "fmt/format.h"
@@ -51,12 +52,8 @@ std::optional<Cidr> Cidr::parse(std::string_view text) {
 }
 
 bool any_contains(std::span<const Cidr> ranges, const IpAddress& address) {
-  for (const Cidr& range : ranges) {
-    if (range.contains(address)) {
-      return true;
-    }
-  }
-  return false;
+  return std::ranges::any_of(ranges,
+                             [&address](const Cidr& range) { return range.contains(address); });
 }
 
 std::optional<std::vector<Cidr>> parse_cidr_list(std::span<const std::string> texts,

@@ -14,6 +14,9 @@ namespace kr::proxy {
 // Counts are read by handlers on the io thread and written by the controller's worker; the
 // servers themselves are created, stopped and destroyed on the io thread only.
 struct HealthCheckServers::Shared {
+  Shared(boost::asio::io_context& io_context, std::string host_name)
+      : io(io_context), host(std::move(host_name)) {}
+
   boost::asio::io_context& io;
   std::string host;
   std::mutex mutex;

@@ -111,7 +111,7 @@ class IpvsSync::Batch {
 
  private:
   void push(Kind kind, ipvs::Service service, ipvs::Destination destination) {
-    changes_.push_back({kind, std::move(service), std::move(destination)});
+    changes_.push_back({kind, std::move(service), destination});
   }
 
   void execute(const std::vector<ipvs::Change>& changes, IpvsSyncReport& report,
@@ -131,9 +131,9 @@ class IpvsSync::Batch {
       const Resolution r = resolve(change, error, &retry_kind);
       if (r == Resolution::kDone) {
         record(change, report);
-      } else if (r == Resolution::kServiceLost && follow_ups) {
+      } else if (r == Resolution::kServiceLost && follow_ups != nullptr) {
         lost_.insert(vip_key(change.service.key));
-      } else if (r == Resolution::kRetryAs && follow_ups) {
+      } else if (r == Resolution::kRetryAs && follow_ups != nullptr) {
         follow_ups->push_back({retry_kind, change.service, change.destination});
       } else {
         ++report.failures;
@@ -213,7 +213,7 @@ IpvsSyncReport IpvsSync::full_sync(const DesiredTable& desired, Clock::time_poin
       continue;
     }
     const VipKey key = vip_key(s.key);
-    if (!desired.find(key)) {
+    if (desired.find(key) == nullptr) {
       if (!excluded(key.address)) {
         batch.remove_service(s.key);
       }
@@ -276,7 +276,7 @@ IpvsSyncReport IpvsSync::sync(const DesiredTable& desired, std::span<const VipKe
   Batch batch(*this, now);
   for (const VipKey& key : todo) {
     const DesiredVirtualService* want = desired.find(key);
-    if (!want) {
+    if (want == nullptr) {
       if (applied_.contains(key)) {
         batch.remove_service(kernel_key(key));
       }
@@ -291,7 +291,7 @@ void IpvsSync::plan_key(const VipKey& key, const DesiredVirtualService* desired,
                         Clock::time_point now) {
   const auto it = applied_.find(key);
   const Applied* applied = it != applied_.end() ? &it->second : nullptr;
-  if (!applied) {
+  if (applied == nullptr) {
     batch.add_service(*desired);
   } else if (applied->scheduler != desired->scheduler || applied->flags != desired->flags ||
              applied->timeout != desired->timeout) {
@@ -302,7 +302,7 @@ void IpvsSync::plan_key(const VipKey& key, const DesiredVirtualService* desired,
 
 void IpvsSync::plan_destinations(const VipKey& key, const DesiredVirtualService& desired,
                                  const Applied* applied, Batch& batch, Clock::time_point now) {
-  if (!applied) {
+  if (applied == nullptr) {
     for (const DesiredDestination& d : desired.destinations) {
       batch.set_destination(Kind::kAddDestination, key, d, 1);
     }

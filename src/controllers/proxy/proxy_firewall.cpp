@@ -31,6 +31,7 @@ bool is_proxy_set(std::string_view name, Family f) {
 
 std::vector<std::string> sorted_texts(const std::vector<IpAddress>& ips) {
   std::vector<std::string> out;
+  out.reserve(ips.size());
   for (const IpAddress& ip : ips) out.push_back(ip.to_string());
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -52,8 +53,9 @@ netfilter::CommandResult run(const std::vector<std::string>& argv, const std::st
 
 }  // namespace
 
-netfilter::FilterTable parse_saved_table(std::string_view text, std::string_view table) {
+netfilter::FilterTable parse_saved_table(std::string_view save_output, std::string_view table) {
   netfilter::FilterTable out;
+  std::string_view text = save_output;  // what is left to read
   bool inside = false;
   while (!text.empty()) {
     const size_t eol = text.find('\n');
@@ -104,8 +106,9 @@ std::string plan_nat(const netfilter::FilterTable& current, const std::vector<st
         fmt::format_to(std::back_inserter(body), "-A {} {}\n", chain, rule);
       }
     }
-    if (!contains(post, jump))
+    if (!contains(post, jump)) {
       fmt::format_to(std::back_inserter(body), "-A POSTROUTING {}\n", jump);
+    }
   } else {
     for (const std::string& rule : post) {
       if (rule == jump) fmt::format_to(std::back_inserter(removals), "-D POSTROUTING {}\n", jump);
@@ -151,7 +154,7 @@ std::string NetfilterFirewall::save(Family family, std::string_view table) {
   return std::move(result.out);
 }
 
-void NetfilterFirewall::restore(Family family, std::string_view, const std::string& doc) {
+void NetfilterFirewall::restore(Family family, std::string_view /*table*/, const std::string& doc) {
   const std::vector<std::string> argv = {netfilter::backend_tool(backend_, nf(family), "restore"),
                                          "--noflush", "--wait"};
   const auto result = run(argv, netns_path_, doc);
@@ -226,8 +229,9 @@ bool cleanup_table(netfilter::IptablesBackend backend, Family family, std::strin
                    const std::string& netns) {
   const std::string save_tool = netfilter::backend_tool(backend, nf(family), "save");
   std::vector<std::string> argv = {save_tool};
-  if (backend == netfilter::IptablesBackend::kNft)
+  if (backend == netfilter::IptablesBackend::kNft) {
     argv.insert(argv.end(), {"-t", std::string(table)});
+  }
   const auto saved = run(argv, netns);
   if (!saved.ok()) {
     KR_V(1, "cleanup: {} unavailable: {}", save_tool, netfilter::describe_failure(argv, saved));

@@ -53,7 +53,7 @@ ProxyMetrics::ProxyMetrics(observe::Registry& registry, OpenIpvs open_ipvs)
 
 void ProxyMetrics::set_owner(const VipKey& key, const ServiceId* owner) {
   const std::lock_guard lock(mutex_);
-  if (owner) {
+  if (owner != nullptr) {
     owners_[key] = *owner;
   } else {
     owners_.erase(key);

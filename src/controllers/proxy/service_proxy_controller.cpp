@@ -77,7 +77,7 @@ ServiceProxyController::ServiceProxyController(const options::Config& config, No
   if (sync_period_ <= std::chrono::nanoseconds::zero()) {
     throw std::invalid_argument("--ipvs-sync-period must be positive");
   }
-  if (registry) {
+  if (registry != nullptr) {
     metrics_ = std::make_unique<ProxyMetrics>(*registry, parts_.open_ipvs);
   }
   IpvsSync::Options options{
@@ -90,7 +90,7 @@ ServiceProxyController::ServiceProxyController(const options::Config& config, No
       .udp_destination_removed = parts_.flush_udp_conntrack};
   ipvs_sync_ = std::make_unique<IpvsSync>(*parts_.ipvs, std::move(options));
   vip_sync_ = std::make_unique<VipSync>(*parts_.dummy);
-  if (parts_.io) {
+  if (parts_.io != nullptr) {
     health_checks_ = std::make_unique<HealthCheckServers>(*parts_.io, parts_.health_check_host);
   }
   loop_ = std::make_unique<controllers::ReconcileLoop>(

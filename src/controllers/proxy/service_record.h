@@ -23,6 +23,8 @@ struct ServiceId {
 
   std::string to_string() const { return namespace_ + "/" + name; }
   friend bool operator==(const ServiceId&, const ServiceId&) = default;
+  // clang-tidy 14 misreads the generated body of a defaulted <=> (llvm-project#53961).
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend auto operator<=>(const ServiceId&, const ServiceId&) = default;
 };
 

@@ -94,7 +94,7 @@ std::optional<std::chrono::seconds> MemoryServiceSource::pod_grace_period(
   return it != grace_.end() ? std::optional(it->second) : std::nullopt;
 }
 
-void MemoryServiceSource::put(std::shared_ptr<const k8s::Service> service) {
+void MemoryServiceSource::put(const std::shared_ptr<const k8s::Service>& service) {
   std::shared_ptr<const k8s::Service> old;
   std::vector<ServiceHandlers> handlers;
   {
@@ -106,7 +106,7 @@ void MemoryServiceSource::put(std::shared_ptr<const k8s::Service> service) {
   for (const auto& h : handlers) h.service(old, service);
 }
 
-void MemoryServiceSource::put(std::shared_ptr<const k8s::EndpointSlice> slice) {
+void MemoryServiceSource::put(const std::shared_ptr<const k8s::EndpointSlice>& slice) {
   std::shared_ptr<const k8s::EndpointSlice> old;
   std::vector<ServiceHandlers> handlers;
   {

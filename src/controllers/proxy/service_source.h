@@ -63,8 +63,8 @@ class MemoryServiceSource final : public ServiceSource {
   void subscribe(ServiceHandlers handlers) override;
   std::optional<std::chrono::seconds> pod_grace_period(const IpAddress& ip) const override;
 
-  void put(std::shared_ptr<const k8s::Service> service);
-  void put(std::shared_ptr<const k8s::EndpointSlice> slice);
+  void put(const std::shared_ptr<const k8s::Service>& service);
+  void put(const std::shared_ptr<const k8s::EndpointSlice>& slice);
   void remove_service(std::string_view ns, std::string_view name);
   void remove_slice(std::string_view ns, std::string_view name);
   void set_pod_grace_period(const IpAddress& ip, std::chrono::seconds grace);

@@ -27,6 +27,8 @@ struct VipKey {
 
   std::string to_string() const;  // "10.96.0.10:53/udp", "[fd00::a]:443/tcp"
   friend bool operator==(const VipKey&, const VipKey&) = default;
+  // clang-tidy 14 misreads the generated body of a defaulted <=> (llvm-project#53961).
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend auto operator<=>(const VipKey&, const VipKey&) = default;
 };
 
@@ -35,6 +37,8 @@ struct DesiredDestination {
   IpAddress address;
   std::uint16_t port = 0;
   friend bool operator==(const DesiredDestination&, const DesiredDestination&) = default;
+  // clang-tidy 14 misreads the generated body of a defaulted <=> (llvm-project#53961).
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend auto operator<=>(const DesiredDestination&, const DesiredDestination&) = default;
 };
 
@@ -52,6 +56,8 @@ struct HairpinRule {
   Family family = Family::kIPv4;
   std::string rule;  // rule_text.h hairpin_rule()
   friend bool operator==(const HairpinRule&, const HairpinRule&) = default;
+  // clang-tidy 14 misreads the generated body of a defaulted <=> (llvm-project#53961).
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend auto operator<=>(const HairpinRule&, const HairpinRule&) = default;
 };
 
