@@ -31,6 +31,8 @@ class IpAddress {
   std::string to_string() const;  // "" for the empty address
 
   friend bool operator==(const IpAddress&, const IpAddress&) = default;
+  // clang-tidy 14 misreads defaulted <=> (llvm-project#53961).
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend auto operator<=>(const IpAddress&, const IpAddress&) = default;
 
  private:
