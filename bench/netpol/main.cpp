@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bare_tools.h"
@@ -122,7 +123,12 @@ void run(IptablesBackend backend, const ClusterState& state, int rounds, Results
     if (!c.controller->resync(std::chrono::seconds(60))) throw std::runtime_error("resync failed");
     r.quiet_resync.push_back(ms(Clock::now() - t1));
 
+    // Single changes: each well after the previous one's pass has ended. On nf_tables a pass
+    // goes on after "programmed" to delete the rules it made unreachable (one RCU grace period
+    // or more); a change arriving meanwhile waits for that.
+    const auto settle = [] { std::this_thread::sleep_for(std::chrono::milliseconds(150)); };
     for (int i = 0; i < 5; ++i) {
+      settle();
       const auto t = Clock::now();
       c.source->put(extra_local_pod(round * 5 + i));
       c.programmed();
@@ -132,6 +138,7 @@ void run(IptablesBackend backend, const ClusterState& state, int rounds, Results
     // shape that has one, so every change reaches the kernel.
     constexpr std::array<int, 5> kChangedPolicies = {0, 2, 3, 10, 12};
     for (const int index : kChangedPolicies) {
+      settle();
       const auto t = Clock::now();
       c.source->put(changed_policy(state, index, 1 + round));
       c.programmed();
