@@ -44,6 +44,17 @@ void keep_or_replace(netfilter::StringList& old, netfilter::StringList made) {
   if (!(old == made)) old = std::move(made);
 }
 
+// The memo's list, made again by `make` unless `inputs` are the ones it was made from.
+const netfilter::StringList& refresh(Memo<netfilter::StringList>& memo, const std::string& inputs,
+                                     const std::function<std::vector<std::string>()>& make) {
+  if (!memo.made || memo.inputs != inputs) {
+    keep_or_replace(memo.value, make());
+    memo.made = true;
+    memo.inputs = inputs;
+  }
+  return memo.value;
+}
+
 }  // namespace
 
 void append_version(std::string& inputs, uint64_t value) {
@@ -176,13 +187,7 @@ const PodRules& BuildCache::pod_rules(const PodEntry& pod, Family f,
 const netfilter::StringList& BuildCache::pod_chain(
     const PodEntry& pod, Family f, const std::string& inputs,
     const std::function<std::vector<std::string>()>& make) {
-  auto& memo = state_->pods.at(pod.pod).value.chain[static_cast<int>(f)];
-  if (!memo.made || memo.inputs != inputs) {
-    keep_or_replace(memo.value, make());
-    memo.made = true;
-    memo.inputs = inputs;
-  }
-  return memo.value;
+  return refresh(state_->pods.at(pod.pod).value.chain[static_cast<int>(f)], inputs, make);
 }
 
 uint64_t BuildCache::jumps_arrival(const PodEntry& pod, Family f) {
@@ -278,25 +283,13 @@ const BuildCache::PortGroups& BuildCache::port_groups(
 const netfilter::StringList& BuildCache::set_members(
     const std::string& set, const std::string& inputs,
     const std::function<std::vector<std::string>()>& make) {
-  auto& memo = state_->use(state_->sets, set).value;
-  if (!memo.made || memo.inputs != inputs) {
-    keep_or_replace(memo.value, make());
-    memo.made = true;
-    memo.inputs = inputs;
-  }
-  return memo.value;
+  return refresh(state_->use(state_->sets, set).value, inputs, make);
 }
 
 const netfilter::StringList& BuildCache::policy_chain(
     const std::string& chain, const std::string& inputs,
     const std::function<std::vector<std::string>()>& make) {
-  auto& memo = state_->use(state_->chains, chain).value;
-  if (!memo.made || memo.inputs != inputs) {
-    keep_or_replace(memo.value, make());
-    memo.made = true;
-    memo.inputs = inputs;
-  }
-  return memo.value;
+  return refresh(state_->use(state_->chains, chain).value, inputs, make);
 }
 
 const std::vector<std::string>& BuildCache::matching_namespaces(
