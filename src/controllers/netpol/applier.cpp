@@ -104,6 +104,7 @@ ApplyResult Applier::apply(const DesiredState& desired, bool read_kernel,
   }
   if (!destroy_sets.empty()) {
     try {
+      iptables_.settle_removals();
       ipset_.restore(destroy_sets);
       ++result.ipset_restores;
     } catch (const netfilter::NetfilterError& e) {

@@ -1,6 +1,7 @@
-// Runs the netfilter userspace tools (iptables-restore, ipset, ...) as child processes: feeds
-// a script on stdin and captures what they print. The tools are the only supported interface
-// to the kernel tables here (design.md §2), so this is the one place that forks.
+// Runs a netfilter userspace tool (iptables-save, ipset, ...) once: feeds a script on stdin and
+// captures what it prints. The tools are the only supported interface to the kernel tables
+// here (design.md §2); they are started by child_process.h, here and by the long-running
+// restore sessions (restore_session.h).
 #pragma once
 
 #include <string>

@@ -37,6 +37,11 @@ class Iptables {
   // document declares are flushed), waiting for the xtables lock. One call is one atomic
   // transaction. Throws NetfilterError, with the failing line number in the message.
   virtual void restore_filter(Family family, std::string_view document) = 0;
+  // Returns once the rules earlier restores deleted no longer hold what they referenced, so
+  // that ipsets only they used can be destroyed. nf_tables releases a deleted rule in work
+  // it defers past an RCU grace period, and finishes that work when the writing tool's
+  // netlink socket closes; the legacy backend releases at once.
+  virtual void settle_removals() {}
 };
 
 // The real implementation. `netns_path` (a network namespace file) makes every command run in

@@ -1,9 +1,17 @@
-// The real Iptables and Ipset: each call is one run of the backend's tool.
+// The real Iptables and Ipset: the backend's tools, run once per call, except that restores
+// go to one long-running iptables-restore per family (restore_session.h), which on the legacy
+// backend run under one xtables lock held by this process (xtables_lock.h).
 #include <fmt/format.h>
+
+#include <array>
+#include <memory>
+#include <optional>
 
 #include "kernel/netfilter/command.h"
 #include "kernel/netfilter/ipset.h"
 #include "kernel/netfilter/iptables.h"
+#include "kernel/netfilter/restore_session.h"
+#include "kernel/netfilter/xtables_lock.h"
 
 namespace kr::netfilter {
 namespace {
@@ -19,7 +27,16 @@ std::string run_or_throw(const std::vector<std::string>& argv, const CommandOpti
 class IptablesTools final : public Iptables {
  public:
   IptablesTools(IptablesBackend backend, std::string netns_path)
-      : backend_(backend), netns_path_(std::move(netns_path)) {}
+      : backend_(backend), netns_path_(std::move(netns_path)) {
+    for (const Family f : kFamilies) {
+      std::vector<std::string> env;
+      if (backend_ == IptablesBackend::kLegacy) env.push_back(lock_.private_lock_env(f));
+      restores_[static_cast<int>(f)] = std::make_unique<RestoreSession>(
+          std::vector<std::string>{backend_tool(backend_, f, "restore"), "--noflush", "--verbose",
+                                   "--wait"},
+          netns_path_, std::move(env));
+    }
+  }
 
   IptablesBackend backend() const override { return backend_; }
 
@@ -35,13 +52,22 @@ class IptablesTools final : public Iptables {
   }
 
   void restore_filter(Family family, std::string_view document) override {
-    run_or_throw({backend_tool(backend_, family, "restore"), "--noflush", "--wait"},
-                 {.stdin_data = document, .netns_path = netns_path_});
+    // nf_tables commits are transactions checked against the table's generation: no lock.
+    std::optional<XtablesLock::Hold> hold;
+    if (backend_ == IptablesBackend::kLegacy) hold.emplace(lock_);
+    restores_[static_cast<int>(family)]->apply(document);
+  }
+
+  void settle_removals() override {
+    if (backend_ != IptablesBackend::kNft) return;
+    for (auto& session : restores_) session->end();  // the next restore starts a new tool
   }
 
  private:
   const IptablesBackend backend_;
   const std::string netns_path_;
+  XtablesLock lock_;
+  std::array<std::unique_ptr<RestoreSession>, 2> restores_;
 };
 
 class IpsetTool final : public Ipset {
