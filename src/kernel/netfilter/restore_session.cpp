@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <poll.h>
-#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <cctype>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 
@@ -52,7 +52,7 @@ void drain_to_end(int fd, std::string& into, std::chrono::steady_clock::time_poi
 }
 
 std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) s.remove_suffix(1);
   return s;
 }
 
@@ -64,7 +64,7 @@ std::string renumber_lines(std::string_view text, uint64_t offset) {
   while (i < text.size()) {
     const size_t at = text.find("line", i);
     if (at == std::string_view::npos) break;
-    if (at > 0 && std::isalpha(static_cast<unsigned char>(text[at - 1]))) {
+    if (at > 0 && std::isalpha(static_cast<unsigned char>(text[at - 1])) != 0) {
       result.append(text.substr(i, at + 4 - i));
       i = at + 4;
       continue;
@@ -74,7 +74,7 @@ std::string renumber_lines(std::string_view text, uint64_t offset) {
     if (digits < text.size() && text[digits] == ' ') ++digits;
     size_t end = digits;
     uint64_t n = 0;
-    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end])) &&
+    while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end])) != 0 &&
            end - digits < 18) {
       n = n * 10 + static_cast<uint64_t>(text[end] - '0');
       ++end;
@@ -135,8 +135,9 @@ void RestoreSession::fail(uint64_t offset, std::string_view why) {
   const int code = stop();
   const std::string program = std::filesystem::path(argv_[0]).filename();
   std::string message = renumber_lines(trimmed(err_), offset);
-  if (!why.empty())
+  if (!why.empty()) {
     message = message.empty() ? std::string(why) : fmt::format("{}: {}", why, message);
+  }
   if (message.empty()) message = "exited before finishing the document";
   throw NetfilterError(code < 0 ? fmt::format("{}: {}", program, message)
                                 : fmt::format("{}: exit {}: {}", program, code, message));

@@ -17,7 +17,7 @@ namespace {
 
 std::string default_path() {
   const char* env = std::getenv("XTABLES_LOCKFILE");
-  return env && *env ? env : "/run/xtables.lock";
+  return env != nullptr && *env != '\0' ? env : "/run/xtables.lock";
 }
 
 // Opens and flocks `path`, polling as iptables' own --wait does (it has no timed flock), but
