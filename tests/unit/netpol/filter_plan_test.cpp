@@ -1,6 +1,7 @@
 // The iptables-restore documents the planner writes: minimal, only our chains, pins by text.
 #include "kernel/netfilter/filter_plan.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -211,6 +212,67 @@ TEST(FilterPlanDeferred, StaleChainsAreDeletedByTheCleanupAfterTheirJumps) {
   EXPECT_EQ(plan.cleanup,
             "*filter\n-F KUBE-OLD\n-D KUBE-F 3\n-D KUBE-F 3\n-D KUBE-F 3\n-X KUBE-OLD\nCOMMIT\n");
   EXPECT_EQ(plan.chains_deleted, 1u);
+}
+
+// Whether every insert of `document` is at position 1: iptables-nft then needs no rule cache.
+bool names_no_position(const std::string& document) {
+  for (size_t at = document.find("-I "); at != std::string::npos;
+       at = document.find("-I ", at + 1)) {
+    const size_t number = document.find(' ', at + 3) + 1;
+    if (document.compare(number, 2, "1 ") != 0) return false;
+  }
+  return true;
+}
+
+TEST(FilterPlanDeferred, AJumpBelowTheHeadOfAShortChainBesideLongOnesIsWrittenFromTheHead) {
+  // A new pod on a node with 100: its jump goes to the head of two long chains and below the
+  // fixed head rules of a shorter one. A position there would make iptables-nft fetch all three
+  // (600 rules), which costs more than rewriting the shorter chain (103 rules).
+  std::vector<std::string> input = {"-d 10.96.0.0/12 -j RETURN", "-p tcp -j RETURN"};
+  std::vector<std::string> forward, output;
+  for (int i = 0; i < 100; ++i) {
+    const std::string jump = fmt::format("-s 10.0.0.{} -j KUBE-POD-FW-{}", i, i);
+    input.push_back(jump);
+    for (const char* direction : {"-s", "-d"}) {
+      const std::string way = fmt::format("{} 10.0.0.{} -j KUBE-POD-FW-{}", direction, i, i);
+      forward.push_back(way);
+      forward.push_back(way + " -m physdev --physdev-is-bridged");
+    }
+    output.push_back(jump);
+  }
+  FilterTable kernel;
+  kernel.add_chain("KUBE-ROUTER-INPUT", input);
+  kernel.add_chain("KUBE-ROUTER-FORWARD", forward);
+  kernel.add_chain("KUBE-ROUTER-OUTPUT", output);
+  DesiredFilter desired;
+  const std::string jump = "-s 10.0.1.1 -j KUBE-POD-FW-NEW";
+  for (const char* name : {"KUBE-ROUTER-FORWARD", "KUBE-ROUTER-OUTPUT"}) {
+    desired.chains[name] = kernel.chain(name);
+    auto& rules = desired.chains[name].edit();
+    rules.insert(rules.begin(), jump);
+  }
+  desired.chains["KUBE-ROUTER-INPUT"] = input;
+  auto& want_input = desired.chains["KUBE-ROUTER-INPUT"].edit();
+  want_input.insert(want_input.begin() + 2, jump);
+
+  const FilterPlan plan = plan_filter(desired, kernel, ours, {.defer_removals = true});
+  EXPECT_TRUE(names_no_position(plan.document)) << plan.document;
+  run_document(kernel, plan.document);
+  for (const auto& [name, want] : desired.chains) {
+    EXPECT_EQ(reachable(kernel.chain(name)), want) << name;
+  }
+  run_document(kernel, plan.cleanup);
+  for (const auto& [name, want] : desired.chains) {
+    EXPECT_EQ(kernel.chain(name), want) << name;
+  }
+
+  // Alone, the short chain is cheaper to fetch than to rewrite: the position stays.
+  DesiredFilter input_only;
+  input_only.chains["KUBE-ROUTER-INPUT"] = desired.chains["KUBE-ROUTER-INPUT"];
+  FilterTable fresh;
+  fresh.add_chain("KUBE-ROUTER-INPUT", input);
+  EXPECT_EQ(plan_filter(input_only, fresh, ours, {.defer_removals = true}).document,
+            "*filter\n-I KUBE-ROUTER-INPUT 3 " + jump + "\nCOMMIT\n");
 }
 
 TEST(FilterPlanDeferred, FallsBackToOneDocumentWhenARemovalCannotWait) {
