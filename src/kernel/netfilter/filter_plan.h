@@ -39,16 +39,16 @@ using ChainOwnership = std::function<bool(std::string_view chain)>;
 
 struct FilterPlanOptions {
   // Split the change into a `document` that only adds rules and chains and a `cleanup` that
-  // removes what is left over. The nf_tables backend pays for removals: a transaction that
-  // deletes rules makes iptables-nft-restore wait one RCU grace period (~10 ms at HZ=250) when
-  // it closes its netlink socket, so a family's change costs ~4x more with a removal than
-  // without. A changed chain instead gets its new rules inserted ahead of the old ones,
-  // followed by `-j RETURN` (what reaching the end of a user chain does anyway), so the old
-  // rules are unreachable from the first transaction on and the kernel already behaves as
-  // desired; the cleanup deletes them (and stale chains) later without changing behaviour.
-  // When that would need more than `max_shadowed_rules` inserted rules in one chain, or a
-  // removal cannot be made unreachable (a misplaced pinned rule, a stale chain other software
-  // jumps to), the plan is the usual single document with an empty cleanup.
+  // removes what is left over. The nf_tables backend pays for removals: a rule is deleted by
+  // position, which iptables-nft-restore resolves by fetching the rules of every chain the
+  // document edits, and a tool that exits after deleting waits one RCU grace period (~10 ms at
+  // HZ=250) as its netlink socket closes. A changed chain instead gets its new rules inserted
+  // ahead of the old ones, followed by `-j RETURN` (what reaching the end of a user chain does
+  // anyway), so the old rules are unreachable from the first transaction on and the kernel
+  // already behaves as desired; the cleanup deletes them (and stale chains) later without
+  // changing behaviour. When that would need more than `max_shadowed_rules` inserted rules in
+  // one chain, or a removal cannot be made unreachable (a misplaced pinned rule, a stale chain
+  // other software jumps to), the plan is the usual single document with an empty cleanup.
   bool defer_removals = false;
   size_t max_shadowed_rules = 64;
 };
