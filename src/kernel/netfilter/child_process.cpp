@@ -175,4 +175,25 @@ int reap(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+bool read_available(int fd, std::string& into) {
+  char buffer[65536];
+  for (;;) {
+    const ssize_t r = ::read(fd, buffer, sizeof buffer);
+    if (r > 0) {
+      into.append(buffer, static_cast<size_t>(r));
+      continue;
+    }
+    return r < 0 && (errno == EAGAIN || errno == EINTR);
+  }
+}
+
+bool write_available(int fd, std::string_view& pending) {
+  const ssize_t w = ::send(fd, pending.data(), pending.size(), MSG_NOSIGNAL);
+  if (w > 0) {
+    pending.remove_prefix(static_cast<size_t>(w));
+    return true;
+  }
+  return w == 0 || errno == EAGAIN || errno == EINTR;
+}
+
 }  // namespace kr::netfilter

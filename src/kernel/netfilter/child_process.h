@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace kr::netfilter {
@@ -47,5 +48,13 @@ Child start_child(const std::vector<std::string>& argv, const std::string& netns
 
 // Waits for the child to exit; its exit code, or -1 when a signal ended it.
 int reap(pid_t pid);
+
+// Appends what the non-blocking `fd` has now to `into`; false once it reached end of file (or
+// failed), true when it is only empty for now.
+bool read_available(int fd, std::string& into);
+
+// Sends as much of `pending` to the child's stdin socket as it takes now and drops that from
+// `pending`; false when the child stopped reading.
+bool write_available(int fd, std::string_view& pending);
 
 }  // namespace kr::netfilter

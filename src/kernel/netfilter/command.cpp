@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -22,27 +20,22 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
     result.err = std::move(error);
     return result;
   }
-  Fd& in_parent = child.in;
-  const Fd& out_parent = child.out;
-  const Fd& err_parent = child.err;
-  const pid_t pid = child.pid;
   std::string_view pending = options.stdin_data;
   if (pending.empty()) {
-    in_parent.reset();
+    child.in.reset();
   }
   const auto deadline = std::chrono::steady_clock::now() + kToolDeadline;
   bool out_open = true, err_open = true;
-  char buffer[65536];
   while (out_open || err_open) {
     pollfd fds[3];
     nfds_t n = 0;
-    if (out_open) fds[n++] = {out_parent.get(), POLLIN, 0};
-    if (err_open) fds[n++] = {err_parent.get(), POLLIN, 0};
-    if (in_parent.get() >= 0) fds[n++] = {in_parent.get(), POLLOUT, 0};
+    if (out_open) fds[n++] = {child.out.get(), POLLIN, 0};
+    if (err_open) fds[n++] = {child.err.get(), POLLIN, 0};
+    if (child.in.get() >= 0) fds[n++] = {child.in.get(), POLLOUT, 0};
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      ::kill(pid, SIGKILL);
+      ::kill(child.pid, SIGKILL);
       result.err +=
           fmt::format("\n{}: killed after {} s", argv[0],
                       std::chrono::duration_cast<std::chrono::seconds>(kToolDeadline).count());
@@ -50,32 +43,24 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
     }
     if (::poll(fds, n, static_cast<int>(left.count())) < 0) {
       if (errno == EINTR) continue;
-      ::kill(pid, SIGKILL);
+      ::kill(child.pid, SIGKILL);
       break;
     }
     for (nfds_t i = 0; i < n; ++i) {
       if (fds[i].revents == 0) continue;
-      if (fds[i].fd == in_parent.get()) {
-        const ssize_t w = ::send(in_parent.get(), pending.data(), pending.size(), MSG_NOSIGNAL);
-        if (w > 0) {
-          pending.remove_prefix(static_cast<size_t>(w));
+      if (fds[i].fd == child.in.get()) {
+        if (!write_available(child.in.get(), pending) || pending.empty()) {
+          child.in.reset();  // EOF for the child (or it stopped reading)
         }
-        if ((w < 0 && errno != EAGAIN && errno != EINTR) || pending.empty()) {
-          in_parent.reset();  // EOF for the child (or it stopped reading)
-        }
-        continue;
-      }
-      const bool is_out = fds[i].fd == out_parent.get();
-      const ssize_t r = ::read(fds[i].fd, buffer, sizeof buffer);
-      if (r > 0) {
-        (is_out ? result.out : result.err).append(buffer, static_cast<size_t>(r));
-      } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
-        (is_out ? out_open : err_open) = false;
+      } else if (fds[i].fd == child.out.get()) {
+        out_open = read_available(child.out.get(), result.out);
+      } else {
+        err_open = read_available(child.err.get(), result.err);
       }
     }
   }
-  in_parent.reset();
-  result.exit_code = reap(pid);
+  child.in.reset();
+  result.exit_code = reap(child.pid);
   return result;
 }
 

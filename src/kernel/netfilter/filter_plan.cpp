@@ -199,23 +199,20 @@ constexpr size_t kFetchedPerWritten = 4;
 // then sit unreachable below a RETURN until the cleanup) names no position; it is chosen when
 // the extra rules it writes cost less than the fetch.
 void avoid_positions(std::vector<ChainEdit>& edits) {
+  std::vector<ChainEdit> from_head = edits;
   size_t fetched = 0;
   size_t extra = 0;
-  for (ChainEdit& e : edits) {
-    fetched += e.have->size();
-    if (e.ends.prefix == 0) continue;
-    ChainEdit head = e;
-    head.ends = common_ends(*e.have, *e.want, /*keep_prefix=*/false);
+  for (size_t i = 0; i < edits.size(); ++i) {
+    fetched += edits[i].have->size();
+    if (edits[i].ends.prefix == 0) continue;
+    ChainEdit& head = from_head[i];
+    head.ends = common_ends(*head.have, *head.want, /*keep_prefix=*/false);
+    head.from_head = true;
     const size_t at_head = lines_now(head);
-    const size_t at_position = lines_now(e);
+    const size_t at_position = lines_now(edits[i]);
     extra += at_head > at_position ? at_head - at_position : 0;
   }
-  if (extra == 0 || extra * kFetchedPerWritten >= fetched) return;
-  for (ChainEdit& e : edits) {
-    if (e.ends.prefix == 0) continue;
-    e.ends = common_ends(*e.have, *e.want, /*keep_prefix=*/false);
-    e.from_head = true;
-  }
+  if (extra > 0 && extra * kFetchedPerWritten < fetched) edits = std::move(from_head);
 }
 
 // FilterPlanOptions::defer_removals; nullopt when some removal cannot be deferred.

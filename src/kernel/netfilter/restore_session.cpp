@@ -18,19 +18,6 @@
 namespace kr::netfilter {
 namespace {
 
-// Reads what `fd` has into `into`; false at end of file or on an error.
-bool drain(int fd, std::string& into) {
-  char buffer[16384];
-  for (;;) {
-    const ssize_t r = ::read(fd, buffer, sizeof buffer);
-    if (r > 0) {
-      into.append(buffer, static_cast<size_t>(r));
-      continue;
-    }
-    return r < 0 && (errno == EAGAIN || errno == EINTR);
-  }
-}
-
 // Whether `out` holds the line `fence` (without its newline); drops the complete lines
 // scanned, so a line split across reads is matched once whole.
 bool take_fence(std::string& out, std::string_view fence) {
@@ -45,7 +32,7 @@ bool take_fence(std::string& out, std::string_view fence) {
 
 // Reads `fd` to its end (the tool exited), waiting at most until `deadline`.
 void drain_to_end(int fd, std::string& into, std::chrono::steady_clock::time_point deadline) {
-  while (drain(fd, into) && std::chrono::steady_clock::now() < deadline) {
+  while (read_available(fd, into) && std::chrono::steady_clock::now() < deadline) {
     pollfd p{fd, POLLIN, 0};
     ::poll(&p, 1, 100);
   }
@@ -127,7 +114,7 @@ bool RestoreSession::alive() {
   pollfd p{child_.out.get(), POLLIN, 0};
   if (::poll(&p, 1, 0) <= 0) return true;
   std::string ignored;
-  return drain(child_.out.get(), ignored);
+  return read_available(child_.out.get(), ignored);
 }
 
 void RestoreSession::fail(uint64_t offset, std::string_view why) {
@@ -175,21 +162,18 @@ void RestoreSession::apply(std::string_view document) {
       failed(fmt::format("poll: {}", std::strerror(errno)));
     }
     if (fds[2].revents != 0 && !pending.empty()) {
-      const ssize_t w = ::send(child_.in.get(), pending.data(), pending.size(), MSG_NOSIGNAL);
-      if (w > 0) {
-        pending.remove_prefix(static_cast<size_t>(w));
-      } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
+      if (!write_available(child_.in.get(), pending)) {
         pending = {};  // it stopped reading: its exit shows on stdout below
       }
     }
-    if (fds[1].revents != 0 && !drain(child_.err.get(), err_)) {
+    if (fds[1].revents != 0 && !read_available(child_.err.get(), err_)) {
       // The tool exited: stdout ends too.
       std::string ignored;
       drain_to_end(child_.out.get(), ignored, deadline);
       failed({});
     }
     if (fds[0].revents != 0) {
-      const bool open = drain(child_.out.get(), out_);
+      const bool open = read_available(child_.out.get(), out_);
       if (take_fence(out_, fence)) return;
       if (!open) {
         drain_to_end(child_.err.get(), err_, deadline);
