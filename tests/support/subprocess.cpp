@@ -17,6 +17,8 @@
 #include <thread>
 #include <utility>
 
+#include "support/temp_dir.h"
+
 namespace kr::test {
 namespace {
 
@@ -286,6 +288,13 @@ ExitStatus Subprocess::stop(std::chrono::milliseconds grace) {
   signal(SIGKILL, /*whole_group=*/true);
   signal(SIGKILL);
   return wait();
+}
+
+bool is_zombie(pid_t pid) {
+  // "PID (comm) STATE ...": comm may itself hold spaces and parentheses.
+  const std::string stat = read_file_or_empty("/proc/" + std::to_string(pid) + "/stat");
+  const auto paren = stat.rfind(')');
+  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
 }
 
 }  // namespace kr::test

@@ -86,4 +86,8 @@ class Subprocess {
 // '/' and is executable); empty when there is none.
 std::filesystem::path find_executable(const std::string& name);
 
+// Whether `pid` has exited and waits for its parent to reap it (state Z in /proc/PID/stat):
+// for a child of the code under test, which that code reaps in its own time.
+bool is_zombie(pid_t pid);
+
 }  // namespace kr::test

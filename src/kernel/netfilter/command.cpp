@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 #include <poll.h>
-#include <signal.h>
 
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 
 #include "kernel/netfilter/child_process.h"
@@ -13,19 +13,25 @@
 namespace kr::netfilter {
 
 CommandResult run_command(const std::vector<std::string>& argv, const CommandOptions& options) {
-  CommandResult result;
   std::string error;
   Child child = start_child(argv, options.netns_path, error);
   if (child.pid < 0) {
+    CommandResult result;
     result.err = std::move(error);
     return result;
   }
-  std::string_view pending = options.stdin_data;
+  return complete_command(std::move(child), options.stdin_data, argv[0]);
+}
+
+CommandResult complete_command(Child child, std::string_view stdin_data, std::string_view program) {
+  CommandResult result;
+  std::string_view pending = stdin_data;
   if (pending.empty()) {
     child.in.reset();
   }
   const auto deadline = std::chrono::steady_clock::now() + kToolDeadline;
-  bool out_open = true, err_open = true;
+  bool out_open = true;
+  bool err_open = true;
   while (out_open || err_open) {
     pollfd fds[3];
     nfds_t n = 0;
@@ -37,7 +43,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const CommandOpt
     if (left.count() <= 0) {
       ::kill(child.pid, SIGKILL);
       result.err +=
-          fmt::format("\n{}: killed after {} s", argv[0],
+          fmt::format("\n{}: killed after {} s", program,
                       std::chrono::duration_cast<std::chrono::seconds>(kToolDeadline).count());
       break;
     }

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel/netfilter/child_process.h"
+
 namespace kr::netfilter {
 
 struct CommandResult {
@@ -28,6 +30,11 @@ struct CommandOptions {
 // Runs argv[0] (searched in PATH) to completion. Never throws for the tool's own failures; a
 // tool that cannot be started gives exit_code -1 and the reason in err.
 CommandResult run_command(const std::vector<std::string>& argv, const CommandOptions& options);
+
+// The second half of run_command(), for a child started earlier (prestarted_tool.h): feeds it
+// `stdin_data`, then end of file, collects what it prints and reaps it. `program` names it in
+// the message of a deadline kill.
+CommandResult complete_command(Child child, std::string_view stdin_data, std::string_view program);
 
 // "iptables-restore: exit 1: <first stderr line>" for error messages.
 std::string describe_failure(const std::vector<std::string>& argv, const CommandResult& result);

@@ -13,8 +13,9 @@ class Ipset {
   virtual ~Ipset() = default;
   // Every set with its members, as `ipset save` prints them. Throws NetfilterError.
   virtual std::string save() = 0;
-  // Runs `ipset restore -exist` on the script. ipset applies the lines one by one: a failure
-  // leaves the lines before it applied. Throws NetfilterError naming the failing line.
+  // Runs `ipset restore -exist` on the script. It is not one transaction: ipset sends the lines
+  // in batches, in order, and stops at the first failure, so some of the lines before a
+  // failing one may be applied. Throws NetfilterError naming the failing line.
   virtual void restore(std::string_view script) = 0;
 };
 

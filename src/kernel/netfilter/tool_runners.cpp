@@ -1,6 +1,7 @@
-// The real Iptables and Ipset: the backend's tools, run once per call, except that restores
-// go to one long-running iptables-restore per family (restore_session.h), which on the legacy
-// backend run under one xtables lock held by this process (xtables_lock.h).
+// The real Iptables and Ipset: the backend's tools, run once per call, except that iptables
+// restores go to one long-running iptables-restore per family (restore_session.h), which on
+// the legacy backend run under one xtables lock held by this process (xtables_lock.h), and
+// that each ipset restore finds its tool already started (prestarted_tool.h).
 #include <fmt/format.h>
 
 #include <array>
@@ -10,6 +11,7 @@
 #include "kernel/netfilter/command.h"
 #include "kernel/netfilter/ipset.h"
 #include "kernel/netfilter/iptables.h"
+#include "kernel/netfilter/prestarted_tool.h"
 #include "kernel/netfilter/restore_session.h"
 #include "kernel/netfilter/xtables_lock.h"
 
@@ -72,7 +74,8 @@ class IptablesTools final : public Iptables {
 
 class IpsetTool final : public Ipset {
  public:
-  explicit IpsetTool(std::string netns_path) : netns_path_(std::move(netns_path)) {}
+  explicit IpsetTool(std::string netns_path)
+      : netns_path_(std::move(netns_path)), restore_({"ipset", "restore", "-exist"}, netns_path_) {}
 
   std::string save() override {
     return run_or_throw({"ipset", "save"}, {.netns_path = netns_path_});
@@ -82,11 +85,15 @@ class IpsetTool final : public Ipset {
     if (script.empty()) {
       return;
     }
-    run_or_throw({"ipset", "restore", "-exist"}, {.stdin_data = script, .netns_path = netns_path_});
+    const CommandResult result = restore_.run(script);
+    if (!result.ok()) {
+      throw NetfilterError(describe_failure({"ipset"}, result));
+    }
   }
 
  private:
   const std::string netns_path_;
+  PrestartedTool restore_;
 };
 
 }  // namespace

@@ -12,18 +12,11 @@
 #include "kernel/netfilter/iptables.h"
 #include "support/netns.h"
 #include "support/root.h"
-#include "support/temp_dir.h"
+#include "support/subprocess.h"
 #include "support/wait.h"
 
 namespace kr::netfilter {
 namespace {
-
-bool is_zombie(pid_t pid) {
-  // /proc/PID/stat: "PID (comm) STATE ..."
-  const std::string stat = kr::test::read_file_or_empty("/proc/" + std::to_string(pid) + "/stat");
-  const auto paren = stat.rfind(')');
-  return paren != std::string::npos && paren + 2 < stat.size() && stat[paren + 2] == 'Z';
-}
 
 class RestoreSessionTest : public ::testing::TestWithParam<IptablesBackend> {
  protected:
@@ -76,7 +69,8 @@ TEST_P(RestoreSessionTest, AToolThatWentAwayIsReplaced) {
   const std::vector<pid_t> tools = ns_->pids();
   ASSERT_EQ(tools.size(), 1u) << "one tool serves the family between documents";
   ::kill(tools[0], SIGKILL);
-  ASSERT_TRUE(kr::test::wait_until([&] { return is_zombie(tools[0]); }, std::chrono::seconds(10)))
+  ASSERT_TRUE(
+      kr::test::wait_until([&] { return kr::test::is_zombie(tools[0]); }, std::chrono::seconds(10)))
       << "the tool ends (its owner reaps it later)";
   iptables_->restore_filter(Family::kIPv4, "*filter\n-A KR-TEST -j ACCEPT\nCOMMIT\n");
   EXPECT_EQ(chain(Family::kIPv4, "KR-TEST"), std::vector<std::string>{"-j ACCEPT"});
