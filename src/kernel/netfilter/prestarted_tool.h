@@ -32,6 +32,8 @@ class PrestartedTool {
   // run (or a fresh one when that copy is gone). Callers on several threads take turns.
   CommandResult run(std::string_view stdin_data);
 
+  const std::vector<std::string>& argv() const { return argv_; }
+
   // The copy waiting for the next run, -1 when none (for tests).
   pid_t waiting_pid();
 

@@ -18,12 +18,16 @@
 namespace kr::netfilter {
 namespace {
 
-std::string run_or_throw(const std::vector<std::string>& argv, const CommandOptions& options) {
-  CommandResult result = run_command(argv, options);
+// What the run of argv printed; throws when it failed.
+std::string output_or_throw(const std::vector<std::string>& argv, CommandResult result) {
   if (!result.ok()) {
     throw NetfilterError(describe_failure(argv, result));
   }
   return std::move(result.out);
+}
+
+std::string run_or_throw(const std::vector<std::string>& argv, const CommandOptions& options) {
+  return output_or_throw(argv, run_command(argv, options));
 }
 
 class IptablesTools final : public Iptables {
@@ -85,10 +89,7 @@ class IpsetTool final : public Ipset {
     if (script.empty()) {
       return;
     }
-    const CommandResult result = restore_.run(script);
-    if (!result.ok()) {
-      throw NetfilterError(describe_failure({"ipset"}, result));
-    }
+    output_or_throw(restore_.argv(), restore_.run(script));
   }
 
  private:
